@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+/**
+ * @title Roles
+ * @notice The role identifiers of the Credence suite. Every restricted function of every Credence contract
+ * is gated by one OpenZeppelin `AccessManager` (the suite's single access-control mechanism); these are the
+ * role ids that manager grants. Deployment maps each restricted selector to one of them.
+ */
+library Roles {
+    /// @dev Governance: parameters, country table, entry criteria, upgrades. Equal to AccessManager's ADMIN_ROLE.
+    uint64 internal constant ADMIN = 0;
+    /// @dev The community platform's accounts: join requests on a candidate's behalf, assessments, ratings.
+    uint64 internal constant ASSESSOR = 1;
+    /// @dev The EntityRegistry contract itself: initializes and clears trust in the TrustLedger.
+    uint64 internal constant REGISTRY = 2;
+    /// @dev The penalty contract: expels organizations from the registry.
+    uint64 internal constant PENALTY = 3;
+}

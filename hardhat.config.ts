@@ -1,0 +1,65 @@
+import { createRequire } from "node:module";
+
+import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
+import hardhatViem from "@nomicfoundation/hardhat-viem";
+import { configVariable, defineConfig } from "hardhat/config";
+
+const require = createRequire(import.meta.url);
+
+/**
+ * The EVM milestone every contract is compiled for. Besu supports Shanghai on
+ * QBFT / IBFT 2.0 networks; Cancun and Prague are not documented for BFT
+ * consensus, so the suite stays on Shanghai and the in-process chain matches it.
+ */
+export const EVM_VERSION = "shanghai";
+
+/**
+ * solc comes from the npm `solc` package (solcjs): Hardhat's own compiler
+ * download cannot reach its server from these machines.
+ */
+const compiler = {
+  version: "0.8.30",
+  path: require.resolve("solc/soljson.js"),
+};
+
+const settings = {
+  evmVersion: EVM_VERSION,
+  optimizer: { enabled: true, runs: 200 },
+  outputSelection: { "*": { "*": ["storageLayout"] } },
+};
+
+export default defineConfig({
+  plugins: [hardhatToolboxMochaEthers, hardhatViem],
+  solidity: {
+    profiles: {
+      default: { ...compiler, settings },
+      // Defined explicitly: the generated production profile drops custom settings.
+      production: { ...compiler, settings },
+    },
+  },
+  paths: {
+    tests: { mocha: "test", solidity: "test" },
+  },
+  networks: {
+    hardhat: {
+      type: "edr-simulated",
+      chainType: "l1",
+      hardfork: EVM_VERSION,
+    },
+    localhost: {
+      type: "http",
+      chainType: "l1",
+      url: "http://127.0.0.1:8545",
+    },
+    besu: {
+      type: "http",
+      chainType: "l1",
+      url: configVariable("BESU_RPC_URL"),
+      // Besu communities run with free gas (zeroBaseFee, --min-gas-price=0).
+      gasPrice: 0,
+    },
+  },
+  typechain: {
+    outDir: "types",
+  },
+});

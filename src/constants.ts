@@ -1,0 +1,25 @@
+/** Trust and scores are 18-decimal fixed-point numbers in [0, 1]: ONE is full trust. */
+export const ONE = 10n ** 18n;
+
+/** Role ids of the suite's AccessManager (contracts/access/Roles.sol). */
+export const Role = {
+  ADMIN: 0n,
+  ASSESSOR: 1n,
+  REGISTRY: 2n,
+  PENALTY: 3n,
+} as const;
+
+/** IEntityRegistry.Status */
+export const Status = { None: 0, Pending: 1, Active: 2, Expelled: 3, Rejected: 4 } as const;
+
+/** ITrustLedger.Level */
+export const Level = { None: 0, Low: 1, Medium: 2, High: 3 } as const;
+
+/** ITrustLedger.CommunityType */
+export const CommunityType = { Private: 0, Public: 1 } as const;
+
+/** ITrustLedger.TrustChangeReason */
+export const TrustChangeReason = { Initialized: 0, Rated: 1, PeerRated: 2, Decayed: 3, Cleared: 4 } as const;
+
+/** IEntityRegistry.ProfileAction */
+export const ProfileAction = { Added: 0, Edited: 1, Deleted: 2 } as const;

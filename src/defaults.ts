@@ -1,0 +1,79 @@
+import { CommunityType, Level } from "./constants.js";
+import { countryCode, toFixed } from "./fixedPoint.js";
+
+/**
+ * Default trust-model parameters (docs/trust-model.md explains each one and its range).
+ * The half-life is in blocks: 30 days at a 2-second Besu block period.
+ */
+export const defaultTrustParameters = {
+  weightPreTrust: toFixed("0.35"),
+  weightLegal: toFixed("0.20"),
+  weightCapability: toFixed("0.25"),
+  weightIndirect: toFixed("0.20"),
+  weightQuality: toFixed("0.40"),
+  weightQuantity: toFixed("0.10"),
+  weightIntegrity: toFixed("0.25"),
+  weightIntent: toFixed("0.25"),
+  gainRate: toFixed("0.10"),
+  lossRate: toFixed("0.30"),
+  flagThreshold: toFixed("0.30"),
+  publicInitialCap: toFixed("0.10"),
+  baseline: toFixed("0.50"),
+  halfLife: 1_296_000n,
+  recommendationDamping: 2n,
+};
+
+export type TrustParameters = typeof defaultTrustParameters;
+
+/** Default entry criteria of a private community. */
+export const defaultEntryCriteria = {
+  minPreTrust: toFixed("0.20"),
+  minRecommendations: 1n,
+  maxRecommendations: 16n,
+  minCapability: BigInt(Level.Low),
+  minLegal: BigInt(Level.Low),
+};
+
+export type EntryCriteria = typeof defaultEntryCriteria;
+
+export const defaultCommunityType = CommunityType.Private;
+
+/** A country-table row: each score in [0, 1]; cybercrime is exposure (higher is worse). */
+export interface CountryRow {
+  code: string;
+  dataPrivacy: string;
+  copyright: string;
+  cybercrime: string;
+  excluded?: boolean;
+}
+
+/**
+ * An illustrative starting country table. The figures are placeholders chosen for the demo and tests, not an
+ * assessment of any country: governance replaces them with the indices it adopts (setCountry).
+ */
+export const defaultCountries: CountryRow[] = [
+  { code: "DE", dataPrivacy: "0.90", copyright: "0.85", cybercrime: "0.30" },
+  { code: "FR", dataPrivacy: "0.90", copyright: "0.85", cybercrime: "0.30" },
+  { code: "NL", dataPrivacy: "0.90", copyright: "0.80", cybercrime: "0.25" },
+  { code: "CH", dataPrivacy: "0.85", copyright: "0.85", cybercrime: "0.20" },
+  { code: "GB", dataPrivacy: "0.80", copyright: "0.85", cybercrime: "0.35" },
+  { code: "US", dataPrivacy: "0.60", copyright: "0.90", cybercrime: "0.45" },
+  { code: "JP", dataPrivacy: "0.75", copyright: "0.80", cybercrime: "0.25" },
+  { code: "SG", dataPrivacy: "0.75", copyright: "0.75", cybercrime: "0.25" },
+  { code: "BR", dataPrivacy: "0.65", copyright: "0.60", cybercrime: "0.55" },
+  { code: "IN", dataPrivacy: "0.55", copyright: "0.60", cybercrime: "0.55" },
+];
+
+/** The on-chain form of a country row (IEntityRegistry.CountryEntry). */
+export function toCountryEntry(row: CountryRow) {
+  return {
+    code: countryCode(row.code),
+    country: {
+      dataPrivacy: toFixed(row.dataPrivacy),
+      copyright: toFixed(row.copyright),
+      cybercrime: toFixed(row.cybercrime),
+      listed: true,
+      excluded: row.excluded ?? false,
+    },
+  };
+}

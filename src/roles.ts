@@ -1,0 +1,37 @@
+import { Role } from "./constants.js";
+
+/**
+ * Which role may call each restricted function of each Credence contract. Functions not listed here are
+ * unrestricted (they check membership themselves). AccessManager maps unconfigured selectors to ADMIN, so the
+ * deployment only configures the non-ADMIN rows; tests check every row against every role.
+ */
+export const restrictedFunctions = {
+  TrustLedger: {
+    setParameters: Role.ADMIN,
+    setRegistry: Role.ADMIN,
+    setPenaltyHook: Role.ADMIN,
+    upgradeToAndCall: Role.ADMIN,
+    initializeTrust: Role.REGISTRY,
+    clearTrust: Role.REGISTRY,
+    rate: Role.ASSESSOR,
+    rateBatch: Role.ASSESSOR,
+  },
+  EntityRegistry: {
+    setCountry: Role.ADMIN,
+    setEntryCriteria: Role.ADMIN,
+    upgradeToAndCall: Role.ADMIN,
+    requestJoinFor: Role.ASSESSOR,
+    activate: Role.ASSESSOR,
+    reject: Role.ASSESSOR,
+    expel: Role.PENALTY,
+  },
+} as const;
+
+export type RestrictedContract = keyof typeof restrictedFunctions;
+
+/** Human-readable role labels, registered with AccessManager.labelRole at deployment. */
+export const roleLabels: Record<string, bigint> = {
+  ASSESSOR: Role.ASSESSOR,
+  REGISTRY: Role.REGISTRY,
+  PENALTY: Role.PENALTY,
+};

@@ -1,0 +1,87 @@
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import { id } from "ethers";
+import type { network } from "hardhat";
+
+import CredenceModule from "../../deploy/Credence.js";
+import { Level } from "../../src/constants.js";
+import { countryCode } from "../../src/fixedPoint.js";
+import type { CredenceAccessManager, EntityRegistry, TrustLedger } from "../../types/index.js";
+
+export type Connection = Awaited<ReturnType<typeof network.create>>;
+
+export interface Suite {
+  manager: CredenceAccessManager;
+  ledger: TrustLedger;
+  registry: EntityRegistry;
+}
+
+/** Deploys the suite with the Ignition module, default parameters unless overridden. */
+export async function deploySuite(connection: Connection, parameters: Record<string, unknown> = {}): Promise<Suite> {
+  const { ignition, ethers } = connection;
+  const deployed = await ignition.deploy(CredenceModule, {
+    parameters: { Credence: parameters as never },
+  });
+  const at = async <T>(name: string, contract: { getAddress(): Promise<string> }) =>
+    (await ethers.getContractAt(name, await contract.getAddress())) as unknown as T;
+  return {
+    manager: await at<CredenceAccessManager>("CredenceAccessManager", deployed.manager),
+    ledger: await at<TrustLedger>("TrustLedger", deployed.ledger),
+    registry: await at<EntityRegistry>("EntityRegistry", deployed.registry),
+  };
+}
+
+let identityCounter = 0;
+
+/** A fresh identity hash for a test organization. */
+export function newIdentity(label = "org"): string {
+  identityCounter += 1;
+  return id(`${label}-${identityCounter}`);
+}
+
+/** A profile hash and URI for a test organization. */
+export function profileOf(label: string): [string, string] {
+  return [id(`profile:${label}`), `ipfs://profile/${label}`];
+}
+
+export interface JoinOptions {
+  country?: string;
+  recommenders?: HardhatEthersSigner[];
+  score?: bigint;
+  legal?: number;
+  capability?: number;
+}
+
+/**
+ * `admin` requests to join, each recommender (an admin of an Active organization) recommends it, and the
+ * assessor activates it. Returns the new organization's id.
+ */
+export async function joinAndActivate(
+  suite: Suite,
+  admin: HardhatEthersSigner,
+  assessor: HardhatEthersSigner,
+  options: JoinOptions = {},
+): Promise<bigint> {
+  const { registry } = suite;
+  const [profileHash, profileURI] = profileOf(admin.address);
+  await registry
+    .connect(admin)
+    .requestJoin(newIdentity(), countryCode(options.country ?? "DE"), profileHash, profileURI);
+  const orgId = await registry.organizationOf(admin.address);
+  for (const recommender of options.recommenders ?? []) {
+    await registry.connect(recommender).recommend(orgId, options.score ?? 8n * 10n ** 17n);
+  }
+  await registry.connect(assessor).activate(orgId, options.legal ?? Level.High, options.capability ?? Level.Medium);
+  return orgId;
+}
+
+/**
+ * Entry criteria that let a founding organization in without recommendations (the first member of a
+ * community has nobody to recommend it).
+ */
+export const openCriteria = {
+  minPreTrust: "0",
+  minRecommendations: "0",
+  maxRecommendations: "16",
+  minCapability: String(Level.Low),
+  minLegal: String(Level.Low),
+};

@@ -25,10 +25,13 @@ export const defaultTrustParameters = {
 
 export type TrustParameters = typeof defaultTrustParameters;
 
-/** Default entry criteria of a private community. */
+/**
+ * Default entry criteria. They admit the founding organizations, which nobody can recommend yet; governance
+ * raises them (setEntryCriteria) once the founders are in, as the demo shows.
+ */
 export const defaultEntryCriteria = {
-  minPreTrust: toFixed("0.20"),
-  minRecommendations: 1n,
+  minPreTrust: 0n,
+  minRecommendations: 0n,
   maxRecommendations: 16n,
   minCapability: BigInt(Level.Low),
   minLegal: BigInt(Level.Low),

@@ -73,15 +73,3 @@ export async function joinAndActivate(
   await registry.connect(assessor).activate(orgId, options.legal ?? Level.High, options.capability ?? Level.Medium);
   return orgId;
 }
-
-/**
- * Entry criteria that let a founding organization in without recommendations (the first member of a
- * community has nobody to recommend it).
- */
-export const openCriteria = {
-  minPreTrust: "0",
-  minRecommendations: "0",
-  maxRecommendations: "16",
-  minCapability: String(Level.Low),
-  minLegal: String(Level.Low),
-};

@@ -39,6 +39,18 @@ export default defineConfig({
   },
   paths: {
     tests: { mocha: "test", solidity: "test" },
+    // Ignition modules live in deploy/modules, journals of real networks in deploy/deployments.
+    ignition: "deploy",
+  },
+  test: {
+    solidity: {
+      profiles: {
+        // The invariant handler only makes calls it expects to succeed: any revert is a finding.
+        default: { invariant: { failOnRevert: true } },
+        // `npx hardhat test solidity --test-profile deep`: longer fuzz and invariant campaigns.
+        deep: { fuzz: { runs: 2048 }, invariant: { runs: 256, depth: 500, failOnRevert: true } },
+      },
+    },
   },
   networks: {
     hardhat: {

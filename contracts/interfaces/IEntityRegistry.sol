@@ -34,7 +34,9 @@ interface IEntityRegistry {
     }
 
     /**
-     * @notice An organization. The fixed-size fields fill three slots; the profile hash one more.
+     * @notice An organization. The fixed-size fields fill four slots (identity; admin to requestedAt;
+     * activatedAt to recommendationWeightSum; recommendationScoreSum, preTrust, initialTrust), the profile hash
+     * one more.
      * @param identityHash Hash of the legal identifier; unique in the registry.
      * @param admin The account that manages the organization's member accounts and profile.
      * @param status Lifecycle state.
@@ -48,9 +50,13 @@ interface IEntityRegistry {
      * @param profileVersion Incremented by every profile add, edit and delete.
      * @param recommendationWeightSum Sum of the recommenders' trust when they recommended.
      * @param recommendationScoreSum Sum of `trust * score / 1e18` over recommendations.
+     * @param preTrust Pre-trust at activation (0 before).
+     * @param initialTrust Initial trust at activation (0 before).
      * @param profileHash Hash of the current profile document (zero once deleted).
      * @param profileURI Where the current profile document is (empty once deleted).
      */
+    // solhint-disable-next-line gas-struct-packing -- packed by hand as documented above; the rule's heuristic
+    // counts the string and the hash, which cannot share a slot.
     struct Organization {
         bytes32 identityHash;
         address admin;
@@ -65,6 +71,8 @@ interface IEntityRegistry {
         uint32 profileVersion;
         uint96 recommendationWeightSum;
         uint96 recommendationScoreSum;
+        uint64 preTrust;
+        uint64 initialTrust;
         bytes32 profileHash;
         string profileURI;
     }
@@ -197,7 +205,7 @@ interface IEntityRegistry {
 
     // ------------------------------------------------------------------ errors
 
-    /// @notice The identity is already registered as `orgId`.
+    /// @notice The identity is already registered as `orgId` (and `orgId` was not rejected).
     error EntityRegistryDuplicateIdentity(bytes32 identityHash, uint256 orgId);
 
     /// @notice The account already acts for `orgId`.
@@ -242,7 +250,8 @@ interface IEntityRegistry {
     /// @notice The account is not a member account of the organization.
     error EntityRegistryNotMemberOf(uint256 orgId, address account);
 
-    /// @notice The admin account cannot be removed; transfer the admin role first.
+    /// @notice The admin account cannot be removed: transfer the admin role first (from a Rejected organization
+    /// the admin may leave once it is the last member account).
     error EntityRegistryCannotRemoveAdmin(uint256 orgId, address admin);
 
     /// @notice The organization has no profile record to delete.
@@ -260,7 +269,9 @@ interface IEntityRegistry {
     // ------------------------------------------------------------------ joining
 
     /**
-     * @notice The caller asks to join as the admin of a new organization.
+     * @notice The caller asks to join as the admin of a new organization. An identity is taken for good once
+     * registered, except by a Rejected organization: a rejected candidate may ask again, as a new organization
+     * (its admin account must first leave the rejected one with {removeMember}).
      * @param identityHash Hash of the legal identifier.
      * @param country ISO 3166-1 alpha-2 code.
      * @param profileHash Hash of the profile document.
@@ -319,8 +330,11 @@ interface IEntityRegistry {
     /// @param account An account bound to no organization.
     function addMember(uint256 orgId, address account) external;
 
-    /// @notice The organization's admin releases one of its accounts (not itself).
-    /// @param orgId The organization (not Expelled: an expelled organization's accounts stay bound).
+    /**
+     * @notice The organization's admin releases one of its accounts. The admin itself can leave only a Rejected
+     * organization (to ask again, or to act for another one).
+     * @param orgId The organization (not Expelled: an expelled organization's accounts stay bound for good).
+     */
     /// @param account A member account of the organization.
     function removeMember(uint256 orgId, address account) external;
 

@@ -60,7 +60,8 @@ interface ITrustLedger is IERC6372 {
      * @param publicInitialCap Public communities: the highest initial trust.
      * @param baseline Decay target: trust above it decays towards it, trust at or below it does not move.
      * @param halfLife Decay half-life in clock units (blocks), non-zero.
-     * @param recommendationDamping Pre-trust damping `k` in `n / (n + k)` (a count, not a fraction).
+     * @param recommendationDamping Pre-trust damping `k` in `W / (W + k)`, where W is the recommenders' total trust
+     * (a trust-weighted count of recommendations, so many low-trust recommenders do not lift it much). A count.
      */
     struct TrustParameters {
         uint64 weightPreTrust;
@@ -145,13 +146,15 @@ interface ITrustLedger is IERC6372 {
     );
 
     /**
-     * @notice The low-integrity signal: a rating's integrity or intent was under the flag threshold. The
-     * penalty hook, when set, is called in the same transaction.
+     * @notice The low-integrity signal: a rating's integrity or intent was under the flag threshold. For a
+     * platform rating (`raterOrgId` 0) the penalty hook, when set, is called in the same transaction; a peer's
+     * low rating is only signalled (peers open cases themselves, with a bond).
      */
     event LowIntegritySignalled(
         uint256 indexed orgId,
         bytes32 indexed contributionId,
         address indexed rater,
+        uint256 raterOrgId,
         uint64 integrity,
         uint64 intent
     );
@@ -212,6 +215,12 @@ interface ITrustLedger is IERC6372 {
     /// @notice An address argument is zero.
     error TrustLedgerZeroAddress();
 
+    /// @notice The organization's trust was never initialized.
+    error TrustLedgerNotInitialized(uint256 orgId);
+
+    /// @notice Peers rate only contributions the platform has rated (that is how a contribution becomes known).
+    error TrustLedgerUnknownContribution(uint256 orgId, bytes32 contributionId);
+
     // ------------------------------------------------------------------ governance
 
     /// @notice Replaces every trust-model parameter; reverts on an invalid set. Restricted to ADMIN.
@@ -255,6 +264,8 @@ interface ITrustLedger is IERC6372 {
      * @notice Applies many platform ratings in one transaction. Restricted to ASSESSOR.
      * A bad item does not reject the batch: it is skipped and reported by {RatingSkipped} with the selector
      * of the error {rate} would have raised, and the rest are applied.
+     * WARNING: a penalty hook that reverts on a low-integrity item rejects the whole batch, because a flagged
+     * rating is never applied without its flag (see {IPenaltyHook}).
      * @param ratings The ratings, applied in order.
      * @return applied How many were applied.
      */
@@ -262,7 +273,8 @@ interface ITrustLedger is IERC6372 {
 
     /**
      * @notice A peer rating by a member account of another Active organization. Its step is scaled by the
-     * rater organization's trust. One rating per rater organization per contribution.
+     * rater organization's trust. One rating per rater organization per contribution, and only of a contribution
+     * the platform has rated (so peers cannot invent contributions to rate).
      * @param rating The rating.
      */
     function peerRate(Rating calldata rating) external;
@@ -276,7 +288,10 @@ interface ITrustLedger is IERC6372 {
     /// @notice Current trust, decay included.
     function trustOf(uint256 orgId) external view returns (uint256);
 
-    /// @notice Trust at a past timepoint (strictly before `clock()`), decay included.
+    /**
+     * @notice Trust at a past timepoint (strictly before `clock()`), decay included. Decay is computed with the
+     * baseline and half-life in force at `timepoint`, so a later parameter change never rewrites history.
+     */
     function trustAt(uint256 orgId, uint256 timepoint) external view returns (uint256);
 
     /**
@@ -308,11 +323,9 @@ interface ITrustLedger is IERC6372 {
     function penaltyHook() external view returns (address);
 
     /// @notice Pre-trust from recommendation aggregates under the current parameters (see TrustMath.preTrust).
-    function computePreTrust(
-        uint256 weightedScoreSum,
-        uint256 weightSum,
-        uint256 count
-    ) external view returns (uint256);
+    /// @param weightedScoreSum Sum over recommendations of `weight * score / 1e18`.
+    /// @param weightSum Sum of the recommenders' weights.
+    function computePreTrust(uint256 weightedScoreSum, uint256 weightSum) external view returns (uint256);
 
     /// @notice Initial trust from its inputs under the current parameters and community type.
     function computeInitialTrust(InitialTrustInputs calldata inputs) external view returns (uint256);

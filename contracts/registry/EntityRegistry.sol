@@ -95,8 +95,8 @@ contract EntityRegistry is IEntityRegistry, Initializable, AccessManagedUpgradea
     function recommend(uint256 candidateId, uint256 score) external {
         EntityRegistryStorage storage $ = _storage();
         uint256 recommenderId = _activeOrganizationOf(msg.sender);
-        Organization storage candidate = _checkStatus(candidateId, Status.Pending);
         if (recommenderId == candidateId) revert EntityRegistrySelfRecommendation(candidateId);
+        Organization storage candidate = _checkStatus(candidateId, Status.Pending);
         if (score > TrustMath.ONE) revert EntityRegistryScoreOutOfRange(score);
         if ($.recommendations[candidateId][recommenderId].recommendedAt != 0) {
             revert EntityRegistryAlreadyRecommended(candidateId, recommenderId);
@@ -135,6 +135,7 @@ contract EntityRegistry is IEntityRegistry, Initializable, AccessManagedUpgradea
 
         EntryCriteria memory criteria = $.criteria;
         Country memory home = $.countries[org.country];
+        if (!home.listed) revert EntityRegistryUnknownCountry(org.country);
         if (home.excluded) revert EntityRegistryExcludedCountry(org.country);
         if (org.recommendationCount < criteria.minRecommendations) {
             revert EntityRegistryEntryCriteriaNotMet(
@@ -155,11 +156,7 @@ contract EntityRegistry is IEntityRegistry, Initializable, AccessManagedUpgradea
         if (legal < criteria.minLegal) {
             revert EntityRegistryEntryCriteriaNotMet(orgId, "legal", uint8(legal), uint8(criteria.minLegal));
         }
-        uint256 preTrust = $.ledger.computePreTrust(
-            org.recommendationScoreSum,
-            org.recommendationWeightSum,
-            org.recommendationCount
-        );
+        uint256 preTrust = $.ledger.computePreTrust(org.recommendationScoreSum, org.recommendationWeightSum);
         if (preTrust < criteria.minPreTrust) {
             revert EntityRegistryEntryCriteriaNotMet(orgId, "preTrust", preTrust, criteria.minPreTrust);
         }
@@ -168,6 +165,7 @@ contract EntityRegistry is IEntityRegistry, Initializable, AccessManagedUpgradea
         org.legal = legal;
         org.capability = capability;
         org.activatedAt = _clock();
+        org.preTrust = uint64(preTrust);
         initialTrust = $.ledger.initializeTrust(
             orgId,
             ITrustLedger.InitialTrustInputs({
@@ -177,6 +175,7 @@ contract EntityRegistry is IEntityRegistry, Initializable, AccessManagedUpgradea
                 indirect: _indirectTrust(home)
             })
         );
+        org.initialTrust = uint64(initialTrust);
         emit OrganizationActivated(orgId, legal, capability, preTrust, initialTrust);
     }
 
@@ -213,7 +212,14 @@ contract EntityRegistry is IEntityRegistry, Initializable, AccessManagedUpgradea
             revert EntityRegistryUnexpectedStatus(orgId, Status.Expelled, Status.Active);
         }
         if ($.orgOf[account] != orgId) revert EntityRegistryNotMemberOf(orgId, account);
-        if (account == org.admin) revert EntityRegistryCannotRemoveAdmin(orgId, account);
+        if (account == org.admin) {
+            // A live organization keeps its admin. A rejected one's admin may leave last (to ask again, or to
+            // act for another organization), and then nobody administers it any more.
+            if (org.status != Status.Rejected || org.memberCount != 1) {
+                revert EntityRegistryCannotRemoveAdmin(orgId, account);
+            }
+            org.admin = address(0);
+        }
         delete $.orgOf[account];
         --org.memberCount;
         emit MemberRemoved(orgId, account, msg.sender);
@@ -308,8 +314,7 @@ contract EntityRegistry is IEntityRegistry, Initializable, AccessManagedUpgradea
     function preTrustOf(uint256 orgId) external view returns (uint256) {
         EntityRegistryStorage storage $ = _storage();
         Organization storage org = _existing(orgId);
-        return
-            $.ledger.computePreTrust(org.recommendationScoreSum, org.recommendationWeightSum, org.recommendationCount);
+        return $.ledger.computePreTrust(org.recommendationScoreSum, org.recommendationWeightSum);
     }
 
     /// @inheritdoc IEntityRegistry
@@ -340,7 +345,7 @@ contract EntityRegistry is IEntityRegistry, Initializable, AccessManagedUpgradea
     }
 
     /// @inheritdoc IEntityRegistry
-    function version() external pure returns (string memory) {
+    function version() external pure virtual returns (string memory) {
         return "1.0.0";
     }
 
@@ -356,14 +361,15 @@ contract EntityRegistry is IEntityRegistry, Initializable, AccessManagedUpgradea
         EntityRegistryStorage storage $ = _storage();
         if (identityHash == bytes32(0)) revert EntityRegistryMissingField("identityHash");
         if (admin == address(0)) revert EntityRegistryMissingField("admin");
-        if (profileHash == bytes32(0)) revert EntityRegistryMissingField("profileHash");
-        if (bytes(profileURI).length == 0) revert EntityRegistryMissingField("profileURI");
         _checkCountryCode(countryCode);
         Country storage home = $.countries[countryCode];
         if (!home.listed) revert EntityRegistryUnknownCountry(countryCode);
         if (home.excluded) revert EntityRegistryExcludedCountry(countryCode);
         uint256 existing = $.byIdentity[identityHash];
-        if (existing != 0) revert EntityRegistryDuplicateIdentity(identityHash, existing);
+        // A rejected candidate may ask again (as a new organization); any other status keeps the identity taken.
+        if (existing != 0 && $.organizations[existing].status != Status.Rejected) {
+            revert EntityRegistryDuplicateIdentity(identityHash, existing);
+        }
 
         orgId = ++$.organizationCount;
         $.byIdentity[identityHash] = orgId;

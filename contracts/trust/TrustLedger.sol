@@ -35,6 +35,8 @@ contract TrustLedger is ITrustLedger, Initializable, AccessManagedUpgradeable, U
         mapping(uint256 orgId => Checkpoints.Trace208) history;
         Checkpoints.Trace208 total;
         mapping(bytes32 ratingKey => bool) rated;
+        // Baseline and half-life by block (packed like the history), so past decay uses past parameters.
+        Checkpoints.Trace208 decayParameters;
     }
 
     // keccak256(abi.encode(uint256(keccak256("credence.storage.TrustLedger")) - 1)) & ~bytes32(uint256(0xff))
@@ -105,6 +107,7 @@ contract TrustLedger is ITrustLedger, Initializable, AccessManagedUpgradeable, U
     /// @inheritdoc ITrustLedger
     function clearTrust(uint256 orgId, bytes32 evidenceHash) external restricted {
         TrustLedgerStorage storage $ = _storage();
+        if ($.history[orgId].length() == 0) revert TrustLedgerNotInitialized(orgId);
         (uint256 recorded, ) = _recorded($, orgId);
         uint256 current = _current($, orgId);
         _write($, orgId, recorded, 0);
@@ -138,6 +141,9 @@ contract TrustLedger is ITrustLedger, Initializable, AccessManagedUpgradeable, U
         if (!$.registry.isActiveMember(msg.sender)) revert TrustLedgerNotActiveMember(msg.sender);
         uint256 raterOrgId = $.registry.organizationOf(msg.sender);
         if (raterOrgId == rating.orgId) revert TrustLedgerSelfRating(raterOrgId);
+        if (!$.rated[_ratingKey(rating.orgId, rating.contributionId, 0)]) {
+            revert TrustLedgerUnknownContribution(rating.orgId, rating.contributionId);
+        }
         bytes4 failure = _applyRating(rating, raterOrgId, _current($, raterOrgId));
         if (failure != bytes4(0)) _revertRating(failure, rating, raterOrgId);
     }
@@ -165,8 +171,8 @@ contract TrustLedger is ITrustLedger, Initializable, AccessManagedUpgradeable, U
         TrustLedgerStorage storage $ = _storage();
         uint48 key = _checkPast(timepoint);
         (uint256 value, uint48 updatedAt) = _unpack($.history[orgId].upperLookupRecent(key));
-        TrustParameters storage p = $.parameters;
-        return TrustMath.decay(value, p.baseline, key - updatedAt, p.halfLife);
+        (uint256 baseline, uint48 halfLife) = _unpack($.decayParameters.upperLookupRecent(key));
+        return TrustMath.decay(value, baseline, key - updatedAt, halfLife);
     }
 
     /// @inheritdoc ITrustLedger
@@ -210,12 +216,8 @@ contract TrustLedger is ITrustLedger, Initializable, AccessManagedUpgradeable, U
     }
 
     /// @inheritdoc ITrustLedger
-    function computePreTrust(
-        uint256 weightedScoreSum,
-        uint256 weightSum,
-        uint256 count
-    ) external view returns (uint256) {
-        return TrustMath.preTrust(weightedScoreSum, weightSum, count, _storage().parameters.recommendationDamping);
+    function computePreTrust(uint256 weightedScoreSum, uint256 weightSum) external view returns (uint256) {
+        return TrustMath.preTrust(weightedScoreSum, weightSum, _storage().parameters.recommendationDamping);
     }
 
     /// @inheritdoc ITrustLedger
@@ -229,7 +231,7 @@ contract TrustLedger is ITrustLedger, Initializable, AccessManagedUpgradeable, U
     }
 
     /// @inheritdoc ITrustLedger
-    function version() external pure returns (string memory) {
+    function version() external pure virtual returns (string memory) {
         return "1.0.0";
     }
 
@@ -276,7 +278,7 @@ contract TrustLedger is ITrustLedger, Initializable, AccessManagedUpgradeable, U
             weight
         );
         if (rating.scores.integrity < p.flagThreshold || rating.scores.intent < p.flagThreshold) {
-            _signalLowIntegrity($, rating);
+            _signalLowIntegrity($, rating, raterOrgId);
         }
         return bytes4(0);
     }
@@ -322,12 +324,12 @@ contract TrustLedger is ITrustLedger, Initializable, AccessManagedUpgradeable, U
         emit TrustChanged(orgId, current, updated, int256(updated) - int256(current), reason, rating.evidenceHash);
     }
 
-    /// @dev Emits the low-integrity signal and calls the penalty hook, if one is set.
-    function _signalLowIntegrity(TrustLedgerStorage storage $, Rating calldata rating) private {
+    /// @dev Emits the low-integrity signal and, for a platform rating, calls the penalty hook if one is set.
+    function _signalLowIntegrity(TrustLedgerStorage storage $, Rating calldata rating, uint256 raterOrgId) private {
         Scores calldata s = rating.scores;
-        emit LowIntegritySignalled(rating.orgId, rating.contributionId, msg.sender, s.integrity, s.intent);
+        emit LowIntegritySignalled(rating.orgId, rating.contributionId, msg.sender, raterOrgId, s.integrity, s.intent);
         IPenaltyHook hook = $.penaltyHook;
-        if (address(hook) != address(0)) {
+        if (raterOrgId == 0 && address(hook) != address(0)) {
             hook.onLowIntegrity(
                 rating.orgId,
                 rating.contributionId,
@@ -386,7 +388,9 @@ contract TrustLedger is ITrustLedger, Initializable, AccessManagedUpgradeable, U
         if (p.recommendationDamping > MAX_DAMPING) {
             revert TrustLedgerParameterOutOfRange("recommendationDamping", p.recommendationDamping, MAX_DAMPING);
         }
-        _storage().parameters = p;
+        TrustLedgerStorage storage $ = _storage();
+        $.parameters = p;
+        $.decayParameters.push(clock(), _pack(p.baseline, p.halfLife));
         emit TrustParametersUpdated(p);
     }
 
@@ -420,6 +424,7 @@ contract TrustLedger is ITrustLedger, Initializable, AccessManagedUpgradeable, U
                 uint256(p.weightIntent) * s.intent) / TrustMath.ONE;
     }
 
+    /// @dev Current trust: decay since the last write, with the parameters in force now.
     function _current(TrustLedgerStorage storage $, uint256 orgId) private view returns (uint256) {
         (uint256 value, uint48 updatedAt) = _recorded($, orgId);
         TrustParameters storage p = $.parameters;
@@ -436,6 +441,7 @@ contract TrustLedger is ITrustLedger, Initializable, AccessManagedUpgradeable, U
         return uint48(timepoint);
     }
 
+    /// @dev Packs a 64-bit value with a 48-bit clock value (or a half-life) above it.
     function _pack(uint256 value, uint48 updatedAt) private pure returns (uint208) {
         return uint208((uint256(updatedAt) << VALUE_BITS) | value);
     }

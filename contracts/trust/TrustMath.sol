@@ -83,21 +83,17 @@ library TrustMath {
     }
 
     /**
-     * @notice Pre-trust from recommendations: the recommenders'-trust-weighted mean score, damped by count as
-     * `n / (n + damping)`. Zero without recommendations or when every recommender had zero trust.
+     * @notice Pre-trust from recommendations: the recommenders'-trust-weighted mean score, damped by the
+     * recommenders' total trust W as `W / (W + damping)`. W is a trust-weighted count, so more recommendations
+     * from more trusted members give a higher pre-trust while many low-trust recommenders add little.
+     * Zero without recommendations (or when every recommender had zero trust).
      * @param weightedScoreSum Sum over recommendations of `weight * score / ONE`.
-     * @param weightSum Sum of the recommenders' weights (their trust when they recommended).
-     * @param count Number of recommendations.
-     * @param damping The damping constant `k`.
+     * @param weightSum W: the sum of the recommenders' weights (their trust when they recommended).
+     * @param damping The damping constant `k`, a count of full-trust recommendations.
      */
-    function preTrust(
-        uint256 weightedScoreSum,
-        uint256 weightSum,
-        uint256 count,
-        uint256 damping
-    ) internal pure returns (uint256) {
-        if (count == 0 || weightSum == 0) return 0;
-        uint256 mean = Math.mulDiv(weightedScoreSum, ONE, weightSum);
-        return Math.mulDiv(mean, count, count + damping);
+    function preTrust(uint256 weightedScoreSum, uint256 weightSum, uint256 damping) internal pure returns (uint256) {
+        if (weightSum == 0) return 0;
+        // mean * W / (W + k) == weightedScoreSum / (W + k) in fixed point: the mean's division cancels out.
+        return Math.mulDiv(weightedScoreSum, ONE, weightSum + damping * ONE);
     }
 }

@@ -2,7 +2,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types"
 import { id } from "ethers";
 import type { network } from "hardhat";
 
-import CredenceModule from "../../deploy/Credence.js";
+import CredenceModule from "../../deploy/modules/Credence.js";
 import { Level } from "../../src/constants.js";
 import { countryCode } from "../../src/fixedPoint.js";
 import type { CredenceAccessManager, EntityRegistry, TrustLedger } from "../../types/index.js";

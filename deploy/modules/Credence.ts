@@ -4,21 +4,21 @@ import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import type { SolidityParameterType } from "@nomicfoundation/ignition-core";
 import { Interface } from "ethers";
 
-import { Role } from "../src/constants.js";
+import { Role } from "../../src/constants.js";
 import {
   defaultCommunityType,
   defaultCountries,
   defaultEntryCriteria,
   defaultTrustParameters,
   toCountryEntry,
-} from "../src/defaults.js";
-import { restrictedFunctions, roleLabels, type RestrictedContract } from "../src/roles.js";
+} from "../../src/defaults.js";
+import { restrictedFunctions, roleLabels, type RestrictedContract } from "../../src/roles.js";
 
 /** The selectors of `contract`'s functions restricted to `role`, read from the compiled ABI. */
 function selectorsFor(contract: RestrictedContract, role: bigint): string[] {
   const folder = contract === "TrustLedger" ? "trust" : "registry";
   const artifact = JSON.parse(
-    readFileSync(new URL(`../artifacts/contracts/${folder}/${contract}.sol/${contract}.json`, import.meta.url), "utf8"),
+    readFileSync(new URL(`../../artifacts/contracts/${folder}/${contract}.sol/${contract}.json`, import.meta.url), "utf8"),
   );
   const abi = new Interface(artifact.abi);
   return Object.entries(restrictedFunctions[contract])

@@ -1,0 +1,346 @@
+/**
+ * `npm run demo`: one community's story on the in-process chain, told through the library in src/actions/
+ * (chain logic) and src/format.ts (printing helpers). Deterministic: no randomness, fixed accounts, fixed
+ * scores. Twelve rounds of one simulated day each (43,200 blocks at a 2-second block period).
+ */
+import { id, type Signer } from "ethers";
+import { network } from "hardhat";
+
+import { activate } from "../src/actions/activate.js";
+import { addMember } from "../src/actions/addMember.js";
+import type { LowIntegritySignal, RatedContribution } from "../src/actions/decodeRatings.js";
+import { deploySuite } from "../src/actions/deploySuite.js";
+import { explainInitialTrust } from "../src/actions/explainInitialTrust.js";
+import { getCommunity } from "../src/actions/getCommunity.js";
+import { getOrganization } from "../src/actions/getOrganization.js";
+import { getTrustHistory } from "../src/actions/getTrustHistory.js";
+import { peerRate } from "../src/actions/peerRate.js";
+import type { RatingInput } from "../src/actions/rate.js";
+import { rate } from "../src/actions/rate.js";
+import { rateBatch } from "../src/actions/rateBatch.js";
+import { recommend } from "../src/actions/recommend.js";
+import { reject } from "../src/actions/reject.js";
+import { requestJoin } from "../src/actions/requestJoin.js";
+import { setEntryCriteria } from "../src/actions/setEntryCriteria.js";
+import { setProfile } from "../src/actions/setProfile.js";
+import { Level } from "../src/constants.js";
+import { describeError } from "../src/errors.js";
+import { toFixed } from "../src/fixedPoint.js";
+import { formatDelta, formatFixed, renderTable } from "../src/format.js";
+
+const started = performance.now();
+const BLOCKS_PER_DAY = 43_200; // 86,400 s at a 2-second block period
+const ROUNDS = 12;
+const BAD_ROUNDS = [5, 6, 7];
+const BATCH_ROUND = 6;
+
+const connection = await network.create();
+const { ethers, networkHelpers } = connection;
+const [governance, platform, aegisAdmin, borealisAdmin, coralAdmin, deltaAdmin, echoAdmin, fjordAdmin, analyst] =
+  await ethers.getSigners();
+
+const f = (value: bigint, digits = 4) => formatFixed(value, digits);
+const levelName = (level: number) => Object.keys(Level).find((k) => Level[k as keyof typeof Level] === level)!;
+const say = (line = "") => console.log(line);
+
+// ----------------------------------------------------------------- 1. deployment
+
+const suite = await deploySuite({ connection, assessor: platform.address });
+const { registry, ledger, manager } = suite;
+const errorInterfaces = [registry, ledger, manager];
+const start = await getCommunity({ registry, ledger });
+const p = start.trustParameters;
+const halfLifeDays = Number(p.halfLife) / BLOCKS_PER_DAY;
+
+say(`Credence demo: a ${start.communityType.toLowerCase()} threat-sharing community on the in-process chain`);
+say(
+  `1. Suite deployed, default parameters (TrustLedger ${start.ledgerVersion}, EntityRegistry ${start.registryVersion})`,
+);
+say(`   governance ${governance.address}  platform ${platform.address} (ASSESSOR)`);
+say(`   manager    ${suite.addresses.manager}  ledger   ${suite.addresses.ledger}`);
+say(`   registry   ${suite.addresses.registry}`);
+const w = (value: bigint) => f(value, 2);
+say(
+  `   T0 = ${w(p.weightPreTrust)}·preTrust + ${w(p.weightLegal)}·legal + ${w(p.weightCapability)}·capability + ` +
+    `${w(p.weightIndirect)}·indirect (Low/Medium/High = 1/3, 2/3, 1)`,
+);
+say(
+  `   rating = ${w(p.weightQuality)}·quality + ${w(p.weightQuantity)}·quantity + ${w(p.weightIntegrity)}·integrity + ` +
+    `${w(p.weightIntent)}·intent; flag when integrity or intent < ${w(p.flagThreshold)}`,
+);
+say(
+  `   trust moves to each rating at ${w(p.gainRate)} (gain) / ${w(p.lossRate)} (loss), decays to ${w(p.baseline)} ` +
+    `with a half-life of ${p.halfLife} blocks (${halfLifeDays} days)`,
+);
+
+// ----------------------------------------------------------------- story bookkeeping
+
+interface Org {
+  id: bigint;
+  name: string;
+  country: string;
+  admin: Signer;
+  role: string;
+}
+const orgs: Org[] = [];
+const events: string[] = [];
+const event = (block: number, text: string) => events.push(`${String(block).padStart(7)}  ${text}`);
+const label = (org: Org) => `#${org.id} ${org.name}`;
+
+async function join(name: string, country: string, admin: Signer, role: string, viaPlatform = false) {
+  const joined = await requestJoin({
+    registry,
+    signer: viaPlatform ? platform : admin,
+    admin: viaPlatform ? await admin.getAddress() : undefined,
+    identityHash: id(`legal-identifier:${name}`),
+    country,
+    profileHash: id(`profile:${name}:v1`),
+    profileURI: `ipfs://credence-demo/${name.toLowerCase().replace(/ /g, "-")}/v1`,
+  });
+  const org = { id: joined.orgId, name, country, admin, role };
+  orgs.push(org);
+  event(joined.blockNumber, `join: ${label(org)} (${country}), ${viaPlatform ? "submitted by the platform" : "self"}`);
+  return org;
+}
+
+async function admit(org: Org, legal: number, capability: number) {
+  const activated = await activate({ registry, assessor: platform, orgId: org.id, legal, capability });
+  event(
+    activated.blockNumber,
+    `activated: ${label(org)}, legal ${levelName(legal)}, capability ${levelName(capability)}, ` +
+      `pre-trust ${f(activated.preTrust)} -> initial trust ${f(activated.initialTrust)}`,
+  );
+}
+
+async function recommendedBy(candidate: Org, recommender: Org, score: string) {
+  const made = await recommend({
+    registry,
+    signer: recommender.admin,
+    candidateId: candidate.id,
+    score: toFixed(score),
+  });
+  event(
+    made.blockNumber,
+    `recommend: ${label(recommender)} -> ${label(candidate)}, score ${score}, weight ${f(made.weight)}`,
+  );
+}
+
+// ----------------------------------------------------------------- 2. founders
+
+const aegis = await join("Aegis CERT", "DE", aegisAdmin, "good contributor");
+const borealis = await join("Borealis Labs", "JP", borealisAdmin, "idle", true);
+const coral = await join("Coral Systems", "BR", coralAdmin, "mediocre");
+await admit(aegis, Level.High, Level.Medium);
+await admit(borealis, Level.High, Level.High);
+await admit(coral, Level.Medium, Level.Medium);
+
+say("2. Founders: nobody can recommend them yet, so pre-trust is 0. Each cell: value -> weight·value; T0 = sum");
+const whyRows = [];
+for (const org of [aegis, borealis, coral]) {
+  const why = await explainInitialTrust({ registry, ledger, orgId: org.id });
+  const term = (t: { value: bigint; contribution: bigint }) => `${f(t.value)} -> ${f(t.contribution)}`;
+  const { legal, capability } = await getOrganization({ registry, ledger, orgId: org.id });
+  whyRows.push([
+    `${label(org)} (${org.country})`,
+    term(why.preTrust),
+    `${legal} ${term(why.legal)}`,
+    `${capability} ${term(why.capability)}`,
+    term(why.indirect),
+    f(why.initialTrust),
+  ]);
+}
+say(renderTable(["founder", "pre-trust", "legal", "capability", "indirect", "T0"], whyRows, { indent: "   " }));
+
+// ----------------------------------------------------------------- 3. governance raises the bar
+
+const raised = await setEntryCriteria({
+  registry,
+  governance,
+  criteria: { minRecommendations: 2n, minPreTrust: toFixed("0.3") },
+});
+const { minRecommendations, minPreTrust } = raised.criteria;
+event(
+  raised.blockNumber,
+  `entry criteria raised: >= ${minRecommendations} recommendations, pre-trust >= ${f(minPreTrust)}`,
+);
+say(
+  `3. Governance raises the entry criteria: >= ${minRecommendations} recommendations, pre-trust >= ${f(minPreTrust)}`,
+);
+
+// ----------------------------------------------------------------- 4. candidates
+
+const delta = await join("Delta Intel", "NL", deltaAdmin, `good, bad in rounds ${BAD_ROUNDS.join(",")}`);
+await recommendedBy(delta, aegis, "0.9");
+await recommendedBy(delta, borealis, "0.8");
+await admit(delta, Level.Medium, Level.High);
+
+const echo = await join("Echo Trading", "US", echoAdmin, "rejected");
+await recommendedBy(echo, coral, "0.7");
+say("4. Candidates: Echo Trading has one recommendation; the platform tries to activate it anyway:");
+try {
+  await activate({ registry, assessor: platform, orgId: echo.id, legal: Level.Medium, capability: Level.Medium });
+  throw new Error("Echo Trading was activated although it fails the entry criteria");
+} catch (error) {
+  const line = describeError(error, errorInterfaces);
+  if (!line.startsWith("EntityRegistryEntryCriteriaNotMet")) throw error;
+  say(`   reverted: ${line}`);
+  event(await ethers.provider.getBlockNumber(), `activation refused: ${label(echo)}, ${line.split("(")[0]}`);
+}
+const rejected = await reject({ registry, assessor: platform, orgId: echo.id, reasonHash: id("criteria not met") });
+event(rejected.blockNumber, `rejected: ${label(echo)} by the platform`);
+
+const fjord = await join("Fjord Data", "CH", fjordAdmin, "peer-rated");
+const added = await addMember({ registry, admin: fjordAdmin, orgId: fjord.id, account: analyst.address });
+event(
+  added.blockNumber,
+  `member added: ${analyst.address.slice(0, 10)}… acts for ${label(fjord)} (${added.memberCount} accounts)`,
+);
+const edited = await setProfile({
+  registry,
+  admin: fjordAdmin,
+  orgId: fjord.id,
+  profileHash: id("profile:Fjord Data:v2"),
+  profileURI: "ipfs://credence-demo/fjord-data/v2",
+});
+event(edited.blockNumber, `profile ${edited.action.toLowerCase()}: ${label(fjord)}, version ${edited.version}`);
+await recommendedBy(fjord, aegis, "0.8");
+await recommendedBy(fjord, coral, "0.75");
+await admit(fjord, Level.High, Level.Medium);
+say("   Delta Intel and Fjord Data (two recommendations each) were activated; Echo Trading was rejected.");
+
+// ----------------------------------------------------------------- 5. twelve rounds
+
+const active = [aegis, borealis, coral, delta, fjord];
+const trustByRound = new Map<bigint, bigint[]>(active.map((org) => [org.id, []]));
+async function snapshot() {
+  const block = await ethers.provider.getBlockNumber();
+  for (const org of active) {
+    const { trust } = await getOrganization({ registry, ledger, orgId: org.id, blockTag: block });
+    trustByRound.get(org.id)!.push(trust);
+  }
+}
+
+const scores = (quality: string, quantity: string, integrity: string, intent: string) => ({
+  quality: toFixed(quality),
+  quantity: toFixed(quantity),
+  integrity: toFixed(integrity),
+  intent: toFixed(intent),
+});
+const rating = (org: Org, round: number, s: RatingInput["scores"], by = "platform"): RatingInput => ({
+  orgId: org.id,
+  contributionId: id(`contribution:${org.name}:round-${round}:${by}`),
+  scores: s,
+  evidenceHash: id(`evaluation:${org.name}:round-${round}:${by}`),
+});
+
+function noteSignal(round: number, block: number, signal: LowIntegritySignal | undefined, rated: RatedContribution) {
+  if (signal === undefined) return;
+  const org = orgs.find((o) => o.id === signal.orgId)!;
+  event(
+    block,
+    `round ${round}: LowIntegritySignalled ${label(org)} (integrity ${f(signal.integrity, 2)}, intent ` +
+      `${f(signal.intent, 2)}), trust ${f(rated.oldTrust)} -> ${f(rated.newTrust)}`,
+  );
+}
+
+await snapshot();
+for (let round = 1; round <= ROUNDS; round++) {
+  await networkHelpers.mine(BLOCKS_PER_DAY, { interval: 2 });
+  const bad = BAD_ROUNDS.includes(round);
+  const platformRatings = [
+    rating(aegis, round, scores("0.90", "0.80", "0.95", "0.95")),
+    rating(coral, round, scores("0.55", "0.50", "0.60", "0.60")),
+    rating(delta, round, bad ? scores("0.40", "0.60", "0.15", "0.20") : scores("0.85", "0.70", "0.90", "0.90")),
+  ];
+  if (round === BATCH_ROUND) {
+    // One bad item: a contribution credited to the rejected Echo Trading.
+    const batch = await rateBatch({
+      ledger,
+      assessor: platform,
+      ratings: [...platformRatings, rating(echo, round, scores("0.80", "0.80", "0.80", "0.80"))],
+    });
+    batch.signals.forEach((signal) =>
+      noteSignal(
+        round,
+        batch.blockNumber,
+        signal,
+        batch.rated.find((r) => r.contributionId === signal.contributionId)!,
+      ),
+    );
+    for (const skip of batch.skipped) {
+      const org = orgs.find((o) => o.id === skip.orgId)!;
+      event(batch.blockNumber, `round ${round}: batch item ${skip.index} (${label(org)}) skipped: ${skip.error}`);
+    }
+    event(
+      batch.blockNumber,
+      `round ${round}: rateBatch applied ${batch.applied} of ${batch.applied + batch.skipped.length}`,
+    );
+  } else {
+    for (const item of platformRatings) {
+      const rated = await rate({ ledger, assessor: platform, rating: item });
+      noteSignal(round, rated.blockNumber, rated.signal, rated);
+    }
+  }
+  // Peer ratings: Aegis rates Fjord's contributions; Fjord's analyst (a member account) rates Coral's.
+  await peerRate({
+    ledger,
+    signer: aegisAdmin,
+    rating: rating(fjord, round, scores("0.80", "0.70", "0.85", "0.85"), "aegis"),
+  });
+  await peerRate({
+    ledger,
+    signer: analyst,
+    rating: rating(coral, round, scores("0.60", "0.50", "0.65", "0.65"), "fjord"),
+  });
+  await snapshot();
+}
+
+// ----------------------------------------------------------------- 6. results
+
+say(`5. Trust after each round (round = 1 day = ${BLOCKS_PER_DAY} blocks; R0 = after admission)`);
+const headers = ["organization", ...Array.from({ length: ROUNDS + 1 }, (_, r) => `R${r}`)];
+say(
+  renderTable(
+    headers,
+    active.map((org) => [label(org), ...trustByRound.get(org.id)!.map((v) => f(v))]),
+    { indent: "   ", gap: 1 },
+  ),
+);
+
+say("6. Key events (block, event)");
+for (const line of events) say(`  ${line}`);
+
+const history = await getTrustHistory({ ledger });
+const end = await getCommunity({ registry, ledger });
+const finalRows = [];
+let sumOfCurrent = 0n;
+for (const org of orgs) {
+  const o = await getOrganization({ registry, ledger, orgId: org.id, blockTag: end.blockNumber });
+  sumOfCurrent += o.trust;
+  const changes = history.filter((h) => h.orgId === org.id).length;
+  const first = trustByRound.get(org.id)?.[0];
+  finalRows.push([
+    label(org),
+    org.role,
+    o.status,
+    String(o.memberCount),
+    f(o.trust),
+    first === undefined ? "" : formatDelta(o.trust - first),
+    String(changes),
+  ]);
+}
+say(`7. Final state at block ${end.blockNumber}`);
+say(
+  renderTable(["organization", "behaviour", "status", "accounts", "trust", "vs R0", "TrustChanged"], finalRows, {
+    indent: "   ",
+    align: ["left", "left", "left"],
+  }),
+);
+say(
+  `   total trust ${f(end.totalTrust)} (recorded values); current trust sums to ${f(sumOfCurrent)}: ` +
+    `${f(end.totalTrust - sumOfCurrent)} of decay is pending until written`,
+);
+say(`   ${history.length} TrustChanged events; ${end.organizationCount} organizations registered`);
+say(
+  `Story told in ${((performance.now() - started) / 1000).toFixed(1)} s (${process.uptime().toFixed(1)} s since start).`,
+);

@@ -1,0 +1,244 @@
+/**
+ * Gas snapshot of the suite's operations, measured on the in-process Hardhat chain (deterministic: same
+ * accounts, same nonces, same block numbers on every run).
+ *
+ *   tsx scripts/gas-snapshot.ts --write   records gas-snapshot.json
+ *   tsx scripts/gas-snapshot.ts --check   fails (exit 1) when any figure moved, or an operation is missing or new
+ *
+ * The scenario deploys the suite with the Ignition module (default parameters) and runs every operation once
+ * in a fixed order. Each measured transaction is checked for the event that proves it did its job, so a
+ * figure never silently measures a no-op.
+ */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+import type { ContractTransactionResponse, Interface, TransactionReceipt } from "ethers";
+import { id } from "ethers";
+import { network } from "hardhat";
+
+import CredenceModule from "../deploy/modules/Credence.js";
+import { Level, ONE, Role, Status } from "../src/constants.js";
+import { defaultTrustParameters } from "../src/defaults.js";
+import { countryCode, toFixed } from "../src/fixedPoint.js";
+import type { CredenceAccessManager, EntityRegistry, TrustLedger } from "../types/index.js";
+import {
+  compareGasSnapshots,
+  describeGasProblems,
+  formatGasTable,
+  serializeGasSnapshot,
+  type GasSnapshot,
+} from "./lib/gasSnapshot.js";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const snapshotFile = path.join(root, "gas-snapshot.json");
+
+const mode = process.argv[2];
+if (mode !== "--write" && mode !== "--check") {
+  console.error("usage: tsx scripts/gas-snapshot.ts --write | --check");
+  process.exit(2);
+}
+
+const BATCH_SIZE = 10;
+
+const connection = await network.create();
+try {
+  const current = await measure();
+  const previous: GasSnapshot = existsSync(snapshotFile) ? JSON.parse(readFileSync(snapshotFile, "utf8")) : {};
+  const differences = compareGasSnapshots(previous, current);
+  console.log(formatGasTable(differences));
+  if (mode === "--write") {
+    writeFileSync(snapshotFile, serializeGasSnapshot(current));
+    console.log(`gas snapshot: wrote ${Object.keys(current).length} operations to gas-snapshot.json`);
+  } else {
+    const problems = describeGasProblems(differences);
+    if (problems.length > 0) {
+      console.error(`gas snapshot: ${problems.length} operation(s) differ from gas-snapshot.json:`);
+      for (const problem of problems) console.error(`  ${problem}`);
+      console.error("If the change is intended, run `npm run gas:snapshot` and commit gas-snapshot.json.");
+      process.exitCode = 1;
+    } else {
+      console.log(`gas snapshot: ${Object.keys(current).length} operations match gas-snapshot.json`);
+    }
+  }
+} finally {
+  await connection.close();
+}
+
+/** Deploys the suite and runs the fixed scenario; returns the gas of each measured operation. */
+async function measure(): Promise<GasSnapshot> {
+  const { ethers, ignition, networkHelpers } = connection;
+  const [governance, alpha, beta, gamma, delta, alphaSecond, alphaThird, penalty] = await ethers.getSigners();
+  const deployed = await ignition.deploy(CredenceModule);
+  const at = async <T>(name: string, contract: { getAddress(): Promise<string> }) =>
+    (await ethers.getContractAt(name, await contract.getAddress())) as unknown as T;
+  const manager = await at<CredenceAccessManager>("CredenceAccessManager", deployed.manager);
+  const ledger = await at<TrustLedger>("TrustLedger", deployed.ledger);
+  const registry = await at<EntityRegistry>("EntityRegistry", deployed.registry);
+
+  const gas: GasSnapshot = {};
+  /** Sends, waits, checks that `event` was emitted by `contract`, and records gasUsed under `name`. */
+  const record = async (
+    name: string,
+    sent: Promise<ContractTransactionResponse>,
+    contract: { interface: Interface },
+    event: string,
+    times = 1,
+  ): Promise<TransactionReceipt> => {
+    const receipt = (await (await sent).wait())!;
+    const emitted = receipt.logs.filter((log) => contract.interface.parseLog(log)?.name === event).length;
+    if (emitted !== times) throw new Error(`${name}: expected ${times} ${event} event(s), got ${emitted}`);
+    gas[name] = Number(receipt.gasUsed);
+    return receipt;
+  };
+  const profile = (label: string) => [id(`profile:${label}`), `ipfs://profile/${label}`] as const;
+  const scores = { quality: toFixed("0.9"), quantity: toFixed("0.8"), integrity: toFixed("0.9"), intent: ONE };
+
+  // Founders: alpha (measured request) and beta, activated without recommendations (default criteria).
+  await record(
+    "EntityRegistry.requestJoin",
+    registry.connect(alpha).requestJoin(id("identity:alpha"), countryCode("DE"), ...profile("alpha")),
+    registry,
+    "JoinRequested",
+  );
+  await registry.connect(beta).requestJoin(id("identity:beta"), countryCode("NL"), ...profile("beta"));
+  const alphaId = await registry.organizationOf(alpha.address);
+  const betaId = await registry.organizationOf(beta.address);
+  await registry.connect(governance).activate(alphaId, Level.High, Level.High);
+  await registry.connect(governance).activate(betaId, Level.High, Level.High);
+
+  // A candidate submitted by the platform, recommended by both founders, then activated.
+  const [gammaProfileHash, gammaProfileURI] = profile("gamma");
+  await record(
+    "EntityRegistry.requestJoinFor",
+    registry.connect(governance).requestJoinFor({
+      identityHash: id("identity:gamma"),
+      country: countryCode("FR"),
+      admin: gamma.address,
+      profileHash: gammaProfileHash,
+      profileURI: gammaProfileURI,
+    }),
+    registry,
+    "JoinRequested",
+  );
+  const gammaId = await registry.organizationOf(gamma.address);
+  await record(
+    "EntityRegistry.recommend",
+    registry.connect(alpha).recommend(gammaId, toFixed("0.8")),
+    registry,
+    "RecommendationMade",
+  );
+  await registry.connect(beta).recommend(gammaId, toFixed("0.9"));
+  await record(
+    "EntityRegistry.activate (2 recommendations)",
+    registry.connect(governance).activate(gammaId, Level.High, Level.Medium),
+    registry,
+    "OrganizationActivated",
+  );
+
+  // A rejected candidate.
+  await registry.connect(delta).requestJoin(id("identity:delta"), countryCode("GB"), ...profile("delta"));
+  await record(
+    "EntityRegistry.reject",
+    registry.connect(governance).reject(await registry.organizationOf(delta.address), id("reason:delta")),
+    registry,
+    "OrganizationRejected",
+  );
+
+  // Member accounts and the profile record of alpha.
+  await record(
+    "EntityRegistry.addMember",
+    registry.connect(alpha).addMember(alphaId, alphaSecond.address),
+    registry,
+    "MemberAdded",
+  );
+  await registry.connect(alpha).addMember(alphaId, alphaThird.address);
+  await record(
+    "EntityRegistry.removeMember",
+    registry.connect(alpha).removeMember(alphaId, alphaThird.address),
+    registry,
+    "MemberRemoved",
+  );
+  await record(
+    "EntityRegistry.transferAdmin",
+    registry.connect(alpha).transferAdmin(alphaId, alphaSecond.address),
+    registry,
+    "AdminTransferred",
+  );
+  await record(
+    "EntityRegistry.setProfile (edit)",
+    registry.connect(alphaSecond).setProfile(alphaId, ...profile("alpha-v2")),
+    registry,
+    "ProfileRecordChanged",
+  );
+  await record(
+    "EntityRegistry.deleteProfile",
+    registry.connect(alphaSecond).deleteProfile(alphaId),
+    registry,
+    "ProfileRecordChanged",
+  );
+
+  // Ratings: one by the platform, a batch by the platform, one by a peer.
+  const rating = (orgId: bigint, label: string) => ({
+    orgId,
+    contributionId: id(`contribution:${label}`),
+    scores,
+    evidenceHash: id(`evidence:${label}`),
+  });
+  await record(
+    "TrustLedger.rate",
+    ledger.connect(governance).rate(rating(alphaId, "alpha-1")),
+    ledger,
+    "ContributionRated",
+  );
+  const batch = Array.from({ length: BATCH_SIZE }, (_, i) => rating(betaId, `beta-${i}`));
+  const batchReceipt = await record(
+    `TrustLedger.rateBatch (${BATCH_SIZE} ratings)`,
+    ledger.connect(governance).rateBatch(batch),
+    ledger,
+    "ContributionRated",
+    BATCH_SIZE,
+  );
+  gas[`TrustLedger.rateBatch (per rating, of ${BATCH_SIZE})`] = Math.round(Number(batchReceipt.gasUsed) / BATCH_SIZE);
+  await record(
+    "TrustLedger.peerRate",
+    ledger.connect(gamma).peerRate(rating(alphaId, "alpha-peer")),
+    ledger,
+    "ContributionRated",
+  );
+
+  // Decay: beta's trust is above the baseline after the batch; 1000 blocks later its decay is written.
+  await networkHelpers.mine(1000);
+  await record("TrustLedger.applyDecay", ledger.applyDecay(betaId), ledger, "TrustChanged");
+
+  // Expulsion by a PENALTY holder.
+  await manager.connect(governance).grantRole(Role.PENALTY, penalty.address, 0);
+  await record(
+    "EntityRegistry.expel",
+    registry.connect(penalty).expel(gammaId, id("case:gamma")),
+    registry,
+    "OrganizationExpelled",
+  );
+  if ((await registry.statusOf(gammaId)) !== BigInt(Status.Expelled)) throw new Error("expel: gamma not expelled");
+
+  // Governance.
+  await record(
+    "TrustLedger.setParameters",
+    ledger.connect(governance).setParameters({ ...defaultTrustParameters, gainRate: toFixed("0.12") }),
+    ledger,
+    "TrustParametersUpdated",
+  );
+  await record(
+    "EntityRegistry.setCountry",
+    registry.connect(governance).setCountry(countryCode("AT"), {
+      dataPrivacy: toFixed("0.85"),
+      copyright: toFixed("0.80"),
+      cybercrime: toFixed("0.25"),
+      listed: true,
+      excluded: false,
+    }),
+    registry,
+    "CountryUpdated",
+  );
+  return gas;
+}

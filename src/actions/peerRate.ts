@@ -1,0 +1,26 @@
+import type { Signer } from "ethers";
+
+import type { TrustLedger } from "../../types/index.js";
+import { decodeRatings, type LowIntegritySignal, type RatedContribution } from "./decodeRatings.js";
+import type { RatingInput } from "./rate.js";
+import { waitForReceipt, type TransactionInfo } from "./waitForReceipt.js";
+
+export interface PeerRateParameters {
+  ledger: TrustLedger;
+  /** A member account of another Active organization: its organization's trust weighs the rating. */
+  signer: Signer;
+  rating: RatingInput;
+}
+
+export interface PeerRateReturnType extends TransactionInfo, RatedContribution {
+  /** The low-integrity signal the rating raised, if any. */
+  signal: LowIntegritySignal | undefined;
+}
+
+/** A member rates another organization's contribution; the step is scaled by the rater organization's trust. */
+export async function peerRate(parameters: PeerRateParameters): Promise<PeerRateReturnType> {
+  const { ledger, signer, rating } = parameters;
+  const { receipt, ...transaction } = await waitForReceipt(ledger.connect(signer).peerRate(rating));
+  const { rated, signals } = decodeRatings({ receipt, ledger });
+  return { ...rated[0], signal: signals[0], ...transaction };
+}

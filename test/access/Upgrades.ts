@@ -1,0 +1,419 @@
+import { expect } from "chai";
+import { type BaseContract, getAddress, id, type Result, ZeroAddress } from "ethers";
+import { network } from "hardhat";
+
+import { CommunityType, Level, ONE, Role, Status } from "../../src/constants.js";
+import { defaultEntryCriteria, defaultTrustParameters } from "../../src/defaults.js";
+import { countryCode, toFixed } from "../../src/fixedPoint.js";
+import type { EntityRegistryV2Mock, TrustLedgerV2Mock } from "../../types/index.js";
+import { deploySuite, joinAndActivate, newIdentity, profileOf } from "../helpers/fixtures.js";
+
+/**
+ * UUPS upgrades of the two proxies (TrustLedger, EntityRegistry): governance (ADMIN) moves each proxy to a V2
+ * mock and everything written before is still there; nobody else can; a non-UUPS target is refused; neither the
+ * implementations nor the proxies can be (re-)initialized.
+ */
+
+const connection = await network.create();
+const { ethers, networkHelpers } = connection;
+
+/** ERC-1967: bytes32(uint256(keccak256("eip1967.proxy.implementation")) - 1). */
+const IMPLEMENTATION_SLOT = "0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc";
+
+const REASON = id("upgrades:reason");
+
+/** Not the ERC-1967 implementation slot. */
+const WRONG_UUID = id("not the ERC-1967 implementation slot");
+
+async function implementationOf(proxy: BaseContract): Promise<string> {
+  const word = await ethers.provider.getStorage(await proxy.getAddress(), IMPLEMENTATION_SLOT);
+  return getAddress("0x" + word.slice(26));
+}
+
+const rating = (orgId: bigint, label: string, quality = toFixed("0.9")) => ({
+  orgId,
+  contributionId: id(`contribution:${label}`),
+  scores: { quality, quantity: toFixed("0.7"), integrity: ONE, intent: ONE },
+  evidenceHash: id(`evidence:${label}`),
+});
+
+/**
+ * A community with some of everything the two proxies store: Active organizations with members, a profile
+ * edit, recommendations, platform and peer ratings (trust history and the total's), non-default parameters,
+ * entry criteria, a new country and a penalty hook. Then a V2 mock for each proxy, built over its current
+ * implementation.
+ */
+async function deployUpgrades() {
+  const [admin, assessor, registryRole, penalty, outsider, alice, alice2, bob, carol, dave, hook] =
+    await ethers.getSigners();
+  const suite = await deploySuite(connection, { assessor: assessor.address });
+  const { manager, ledger, registry } = suite;
+  await manager.connect(admin).grantRole(Role.REGISTRY, registryRole.address, 0);
+  await manager.connect(admin).grantRole(Role.PENALTY, penalty.address, 0);
+
+  const aliceOrg = await joinAndActivate(suite, alice, assessor);
+  await registry.connect(alice).addMember(aliceOrg, alice2.address);
+  const [editedHash, editedURI] = profileOf("alice:v2");
+  await registry.connect(alice).setProfile(aliceOrg, editedHash, editedURI);
+  const bobOrg = await joinAndActivate(suite, bob, assessor, { recommenders: [alice] });
+  await ledger.connect(assessor).rate(rating(aliceOrg, "a1"));
+  await ledger.connect(bob).peerRate(rating(aliceOrg, "a2", toFixed("0.2")));
+  await ledger.connect(assessor).rate(rating(bobOrg, "b1"));
+
+  const [carolHash, carolURI] = profileOf("carol");
+  await registry.connect(carol).requestJoin(newIdentity("carol"), countryCode("FR"), carolHash, carolURI);
+  const carolOrg = await registry.organizationOf(carol.address);
+  await registry.connect(alice).recommend(carolOrg, toFixed("0.6"));
+  await registry.connect(bob).recommend(carolOrg, toFixed("0.9"));
+
+  await ledger.connect(admin).setParameters({ ...defaultTrustParameters, gainRate: toFixed("0.12"), halfLife: 5000n });
+  await ledger.connect(admin).setPenaltyHook(hook.address);
+  await registry.connect(admin).setEntryCriteria({ ...defaultEntryCriteria, maxRecommendations: 20n });
+  await registry.connect(admin).setCountry(countryCode("IT"), {
+    dataPrivacy: toFixed("0.7"),
+    copyright: toFixed("0.75"),
+    cybercrime: toFixed("0.4"),
+    listed: true,
+    excluded: false,
+  });
+  // Blocks pass, so that the history has past timepoints to look up and trust has decay pending.
+  await networkHelpers.mine(10);
+
+  const ledgerImplementation = await implementationOf(ledger);
+  const registryImplementation = await implementationOf(registry);
+  const ledgerV2 = (await ethers.deployContract("TrustLedgerV2Mock", [
+    ledgerImplementation,
+  ])) as unknown as TrustLedgerV2Mock;
+  const registryV2 = (await ethers.deployContract("EntityRegistryV2Mock", [
+    registryImplementation,
+  ])) as unknown as EntityRegistryV2Mock;
+
+  return {
+    ...suite,
+    admin,
+    assessor,
+    registryRole,
+    penalty,
+    outsider,
+    alice,
+    alice2,
+    bob,
+    carol,
+    dave,
+    hook,
+    orgs: [aliceOrg, bobOrg, carolOrg],
+    ledgerImplementation,
+    registryImplementation,
+    ledgerV2,
+    registryV2,
+  };
+}
+
+type Fixture = Awaited<ReturnType<typeof deployUpgrades>>;
+
+/** A struct result as an object keyed by field name. */
+const fields = (struct: object) => (struct as Result).toObject(true);
+
+/** Plain JSON of contract results (bigints as strings), for deep comparison. */
+function plain(value: unknown): unknown {
+  return JSON.parse(
+    JSON.stringify(value, (_, v) => (typeof v === "bigint" ? v.toString() : v)),
+    (_, v) => v,
+  );
+}
+
+/**
+ * Everything the two proxies answer about the community, except `trustOf`, which moves with every mined block:
+ * recorded trust, the history at every past block, organizations, recommendations, parameters and tables.
+ */
+async function snapshotState(f: Fixture) {
+  const { ledger, registry } = f;
+  const upTo = (await ethers.provider.getBlockNumber()) - 1;
+  const history: Record<string, unknown> = {};
+  for (let block = 1; block <= upTo; block += 1) {
+    history[`total@${block}`] = await ledger.totalTrustAt(block);
+    for (const org of f.orgs) history[`${org}@${block}`] = await ledger.trustAt(org, block);
+  }
+  const organizations: Record<string, unknown> = {};
+  for (const org of f.orgs) {
+    const recommenders = await registry.recommendersOf(org);
+    organizations[org.toString()] = {
+      organization: fields(await registry.organization(org)),
+      status: await registry.statusOf(org),
+      recorded: await ledger.recordedTrustOf(org),
+      recommenders,
+      recommendations: await Promise.all(recommenders.map((r: bigint) => registry.recommendation(org, r))),
+      preTrust: await registry.preTrustOf(org),
+    };
+  }
+  const rated = [
+    await ledger.hasRated(f.orgs[0], id("contribution:a1"), 0),
+    await ledger.hasRated(f.orgs[0], id("contribution:a2"), f.orgs[1]),
+    await ledger.hasRated(f.orgs[1], id("contribution:b1"), 0),
+  ];
+  const accounts = [f.alice, f.alice2, f.bob, f.carol, f.dave];
+  return plain({
+    history,
+    organizations,
+    rated,
+    totalTrust: await ledger.totalTrust(),
+    parameters: fields(await ledger.parameters()),
+    communityType: await ledger.communityType(),
+    ledgerRegistry: await ledger.registry(),
+    penaltyHook: await ledger.penaltyHook(),
+    ledgerAuthority: await ledger.authority(),
+    organizationCount: await registry.organizationCount(),
+    organizationOf: await Promise.all(accounts.map((a) => registry.organizationOf(a.address))),
+    entryCriteria: fields(await registry.entryCriteria()),
+    countries: [fields(await registry.country(countryCode("DE"))), fields(await registry.country(countryCode("IT")))],
+    registryLedger: await registry.ledger(),
+    registryAuthority: await registry.authority(),
+  } as Record<string, unknown | Result>);
+}
+
+/** The two proxies and their V2 mocks, for tests that apply to both. */
+const proxies = [
+  {
+    name: "TrustLedger",
+    proxy: (f: Fixture) => f.ledger as BaseContract,
+    v2: (f: Fixture) => f.ledgerV2 as TrustLedgerV2Mock | EntityRegistryV2Mock,
+    v1: (f: Fixture) => f.ledgerImplementation,
+    marker: id("TrustLedgerV2Mock"),
+  },
+  {
+    name: "EntityRegistry",
+    proxy: (f: Fixture) => f.registry as BaseContract,
+    v2: (f: Fixture) => f.registryV2 as TrustLedgerV2Mock | EntityRegistryV2Mock,
+    v1: (f: Fixture) => f.registryImplementation,
+    marker: id("EntityRegistryV2Mock"),
+  },
+];
+
+/** Upgrades both proxies to their V2 mocks as governance. */
+async function upgradeBoth(f: Fixture) {
+  await f.ledger.connect(f.admin).upgradeToAndCall(await f.ledgerV2.getAddress(), "0x");
+  await f.registry.connect(f.admin).upgradeToAndCall(await f.registryV2.getAddress(), "0x");
+}
+
+describe("upgrades", function () {
+  for (const { name, proxy, v2, v1, marker } of proxies) {
+    describe(`${name}.upgradeToAndCall`, function () {
+      it("lets governance (ADMIN) move the proxy to the V2 mock", async function () {
+        const f = await networkHelpers.loadFixture(deployUpgrades);
+        const target = proxy(f);
+        const newImplementation = await v2(f).getAddress();
+        expect(await target.getFunction("version")()).to.equal("1.0.0");
+
+        await expect(target.connect(f.admin).getFunction("upgradeToAndCall")(newImplementation, "0x"))
+          .to.emit(target, "Upgraded")
+          .withArgs(newImplementation);
+
+        expect(await implementationOf(target)).to.equal(newImplementation);
+        const upgraded = v2(f).attach(await target.getAddress()) as TrustLedgerV2Mock | EntityRegistryV2Mock;
+        expect(await upgraded.version()).to.equal("2.0.0-mock");
+        expect(await upgraded.upgradedMarker()).to.equal(marker);
+        expect(await upgraded.legacyImplementation()).to.equal(v1(f));
+      });
+
+      it("preserves every stored value", async function () {
+        const f = await networkHelpers.loadFixture(deployUpgrades);
+        const before = await snapshotState(f);
+        await proxy(f).connect(f.admin).getFunction("upgradeToAndCall")(await v2(f).getAddress(), "0x");
+        await networkHelpers.mine(1);
+        const after = await snapshotState(f);
+        // `after` also covers the blocks mined since: only compare what both snapshots hold.
+        const afterHistory = (after as { history: Record<string, unknown> }).history;
+        const beforeHistory = (before as { history: Record<string, unknown> }).history;
+        for (const key of Object.keys(beforeHistory)) expect(afterHistory[key], key).to.deep.equal(beforeHistory[key]);
+        expect({ ...(after as object), history: undefined }).to.deep.equal({
+          ...(before as object),
+          history: undefined,
+        });
+      });
+
+      it("can move the proxy back to the first implementation", async function () {
+        const f = await networkHelpers.loadFixture(deployUpgrades);
+        const target = proxy(f);
+        await target.connect(f.admin).getFunction("upgradeToAndCall")(await v2(f).getAddress(), "0x");
+        await target.connect(f.admin).getFunction("upgradeToAndCall")(v1(f), "0x");
+        expect(await implementationOf(target)).to.equal(v1(f));
+        expect(await target.getFunction("version")()).to.equal("1.0.0");
+        const upgraded = v2(f).attach(await target.getAddress()) as TrustLedgerV2Mock | EntityRegistryV2Mock;
+        await expect(upgraded.upgradedMarker()).to.be.revert(ethers);
+      });
+
+      describe("reverts", function () {
+        for (const role of ["assessor", "registryRole", "penalty", "outsider"] as const) {
+          it(`when called by ${role} (not ADMIN)`, async function () {
+            const f = await networkHelpers.loadFixture(deployUpgrades);
+            const target = proxy(f);
+            const previous = await implementationOf(target);
+            await expect(target.connect(f[role]).getFunction("upgradeToAndCall")(await v2(f).getAddress(), "0x"))
+              .to.be.revertedWithCustomError(target, "AccessManagedUnauthorized")
+              .withArgs(f[role].address);
+            expect(await implementationOf(target)).to.equal(previous);
+          });
+        }
+
+        it("when the new implementation is an account without code", async function () {
+          // UUPSUpgradeable asks the target for proxiableUUID() in a try/catch, but decoding the empty return
+          // data of a code-less account fails in the caller, outside the catch: OpenZeppelin 5 then reverts
+          // without data instead of ERC1967InvalidImplementation. The proxy is left where it was.
+          const f = await networkHelpers.loadFixture(deployUpgrades);
+          const target = proxy(f);
+          const previous = await implementationOf(target);
+          await expect(
+            target.connect(f.admin).getFunction("upgradeToAndCall")(f.outsider.address, "0x"),
+          ).to.be.revertedWithoutReason(ethers);
+          expect(await implementationOf(target)).to.equal(previous);
+        });
+
+        it("when the new implementation is a contract that is not UUPS (the AccessManager)", async function () {
+          const f = await networkHelpers.loadFixture(deployUpgrades);
+          const target = proxy(f);
+          const manager = await f.manager.getAddress();
+          await expect(target.connect(f.admin).getFunction("upgradeToAndCall")(manager, "0x"))
+            .to.be.revertedWithCustomError(target, "ERC1967InvalidImplementation")
+            .withArgs(manager);
+        });
+
+        it("when the new implementation reports another proxiable UUID", async function () {
+          // A minimal contract, from raw bytecode, that answers every call with WRONG_UUID.
+          const f = await networkHelpers.loadFixture(deployUpgrades);
+          const target = proxy(f);
+          const wrong = await deployConstantResponder(f, WRONG_UUID);
+          await expect(target.connect(f.admin).getFunction("upgradeToAndCall")(wrong, "0x"))
+            .to.be.revertedWithCustomError(target, "UUPSUnsupportedProxiableUUID")
+            .withArgs(WRONG_UUID);
+        });
+
+        it("when the new implementation is a UUPS proxy rather than an implementation", async function () {
+          // A proxy answers proxiableUUID through its implementation, whose notDelegated guard reverts.
+          const f = await networkHelpers.loadFixture(deployUpgrades);
+          const target = proxy(f);
+          const otherProxy = await (name === "TrustLedger" ? f.registry : f.ledger).getAddress();
+          await expect(target.connect(f.admin).getFunction("upgradeToAndCall")(otherProxy, "0x"))
+            .to.be.revertedWithCustomError(target, "ERC1967InvalidImplementation")
+            .withArgs(otherProxy);
+        });
+
+        it("when called on the implementation rather than through the proxy", async function () {
+          const f = await networkHelpers.loadFixture(deployUpgrades);
+          const implementation = (await ethers.getContractAt(name, v1(f))) as unknown as BaseContract;
+          await expect(
+            implementation.connect(f.admin).getFunction("upgradeToAndCall")(await v2(f).getAddress(), "0x"),
+          ).to.be.revertedWithCustomError(implementation, "UUPSUnauthorizedCallContext");
+        });
+      });
+    });
+
+    describe(`${name}.initialize`, function () {
+      describe("reverts", function () {
+        it("when called on the first implementation", async function () {
+          const f = await networkHelpers.loadFixture(deployUpgrades);
+          const implementation = (await ethers.getContractAt(name, v1(f))) as unknown as BaseContract;
+          await expect(callInitialize(f, implementation)).to.be.revertedWithCustomError(
+            implementation,
+            "InvalidInitialization",
+          );
+        });
+
+        it("when called on the V2 mock implementation", async function () {
+          const f = await networkHelpers.loadFixture(deployUpgrades);
+          // The mock delegates `initialize` to the first implementation's code, on the mock's own storage,
+          // where its constructor disabled initializers.
+          const mock = (await ethers.getContractAt(name, await v2(f).getAddress())) as unknown as BaseContract;
+          await expect(callInitialize(f, mock)).to.be.revertedWithCustomError(mock, "InvalidInitialization");
+        });
+
+        it("when called again on the proxy", async function () {
+          const f = await networkHelpers.loadFixture(deployUpgrades);
+          await expect(callInitialize(f, proxy(f))).to.be.revertedWithCustomError(proxy(f), "InvalidInitialization");
+        });
+
+        it("when called again on the proxy after the upgrade", async function () {
+          const f = await networkHelpers.loadFixture(deployUpgrades);
+          await upgradeBoth(f);
+          await expect(callInitialize(f, proxy(f))).to.be.revertedWithCustomError(proxy(f), "InvalidInitialization");
+        });
+      });
+    });
+  }
+
+  describe("after both proxies are upgraded", function () {
+    it("the registry and the ledger still work together", async function () {
+      const f = await networkHelpers.loadFixture(deployUpgrades);
+      await upgradeBoth(f);
+      const { ledger, registry, assessor } = f;
+      const [, , carolOrg] = f.orgs;
+      const totalBefore = await ledger.totalTrust();
+
+      // Activation runs the registry's code and calls the ledger through its REGISTRY role.
+      const preTrust = await registry.preTrustOf(carolOrg);
+      const indirect = await registry.indirectTrustOf(countryCode("FR"));
+      const expected = await ledger.computeInitialTrust({
+        preTrust,
+        legal: Level.High,
+        capability: Level.High,
+        indirect,
+      });
+      await expect(registry.connect(assessor).activate(carolOrg, Level.High, Level.High))
+        .to.emit(registry, "OrganizationActivated")
+        .withArgs(carolOrg, Level.High, Level.High, preTrust, expected);
+      expect(await registry.statusOf(carolOrg)).to.equal(Status.Active);
+      const [recorded] = await ledger.recordedTrustOf(carolOrg);
+      expect(recorded).to.equal(expected);
+      expect(await ledger.totalTrust()).to.equal(totalBefore + expected);
+
+      // A platform rating and a peer rating on the upgraded ledger.
+      await expect(ledger.connect(assessor).rate(rating(carolOrg, "c1"))).to.emit(ledger, "ContributionRated");
+      await expect(ledger.connect(f.alice2).peerRate(rating(carolOrg, "c2"))).to.emit(ledger, "ContributionRated");
+      expect(await ledger.hasRated(carolOrg, id("contribution:c2"), f.orgs[0])).to.equal(true);
+
+      // Restricted functions are still gated, through the same AccessManager.
+      await expect(ledger.connect(f.outsider).rate(rating(carolOrg, "c3")))
+        .to.be.revertedWithCustomError(ledger, "AccessManagedUnauthorized")
+        .withArgs(f.outsider.address);
+      await expect(registry.connect(f.assessor).expel(carolOrg, REASON))
+        .to.be.revertedWithCustomError(registry, "AccessManagedUnauthorized")
+        .withArgs(f.assessor.address);
+      await expect(registry.connect(f.penalty).expel(carolOrg, REASON))
+        .to.emit(registry, "OrganizationExpelled")
+        .withArgs(carolOrg, REASON);
+    });
+
+    it("upgradeToAndCall runs the call in the same transaction", async function () {
+      const f = await networkHelpers.loadFixture(deployUpgrades);
+      const data = f.ledger.interface.encodeFunctionData("setPenaltyHook", [ZeroAddress]);
+      await expect(f.ledger.connect(f.admin).upgradeToAndCall(await f.ledgerV2.getAddress(), data))
+        .to.emit(f.ledger, "PenaltyHookUpdated")
+        .withArgs(ZeroAddress);
+      expect(await f.ledger.penaltyHook()).to.equal(ZeroAddress);
+      expect(await implementationOf(f.ledger)).to.equal(await f.ledgerV2.getAddress());
+    });
+  });
+});
+
+/** Calls `initialize` with valid arguments for the contract behind `target`. */
+async function callInitialize(f: Fixture, target: BaseContract) {
+  const authority = await f.manager.getAddress();
+  const initialize = target.connect(f.admin).getFunction("initialize");
+  if (target.interface.getFunction("setRegistry") !== null) {
+    return initialize(authority, CommunityType.Private, defaultTrustParameters);
+  }
+  return initialize(authority, await f.ledger.getAddress(), defaultEntryCriteria, []);
+}
+
+/**
+ * Deploys a contract whose runtime code returns `word` for any call:
+ * `PUSH32 word PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN` (41 bytes), behind an init code that copies it out.
+ */
+async function deployConstantResponder(f: Fixture, word: string): Promise<string> {
+  const runtime = "7f" + word.slice(2) + "6000526020" + "6000f3";
+  const init = "6029" + "80" + "600b" + "6000" + "39" + "6000" + "f3";
+  const tx = await f.admin.sendTransaction({ data: "0x" + init + runtime });
+  const receipt = await tx.wait();
+  const address = receipt!.contractAddress!;
+  expect(await ethers.provider.getCode(address)).to.equal("0x" + runtime);
+  return address;
+}

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {CredenceAccessManager} from "../../../contracts/access/CredenceAccessManager.sol";
+import {CredenceProxy} from "../../../contracts/access/CredenceProxy.sol";
+import {Roles} from "../../../contracts/access/Roles.sol";
+import {IEntityRegistry} from "../../../contracts/interfaces/IEntityRegistry.sol";
+import {ITrustLedger} from "../../../contracts/interfaces/ITrustLedger.sol";
+import {EntityRegistry} from "../../../contracts/registry/EntityRegistry.sol";
+import {TrustLedger} from "../../../contracts/trust/TrustLedger.sol";
+
+/**
+ * @title SuiteDeployer
+ * @notice Deploys and wires the Credence suite inside a Solidity test, the way the Ignition module
+ * `deploy/modules/Credence.ts` does: one CredenceAccessManager, the TrustLedger and EntityRegistry implementations behind
+ * two CredenceProxy instances with encoded `initialize` calls, `ledger.setRegistry`, role labels, the non-ADMIN
+ * rows of `src/roles.ts` as target-function roles, and the ASSESSOR and REGISTRY grants.
+ * @dev Internal functions: they run in the calling test contract, which therefore deploys the manager with
+ * itself as initial admin and becomes governance (ADMIN). The defaults below mirror `src/defaults.ts`; keep
+ * them in step with it.
+ */
+library SuiteDeployer {
+    struct Suite {
+        CredenceAccessManager manager;
+        TrustLedger ledger;
+        EntityRegistry registry;
+        TrustLedger ledgerImplementation;
+        EntityRegistry registryImplementation;
+    }
+
+    /// @notice Deploys the suite with the default parameters of `src/defaults.ts` (a private community).
+    /// @param assessor The account granted ASSESSOR.
+    function deploy(address assessor) internal returns (Suite memory suite) {
+        return
+            deploy(
+                assessor,
+                ITrustLedger.CommunityType.Private,
+                defaultTrustParameters(),
+                defaultEntryCriteria(),
+                defaultCountries()
+            );
+    }
+
+    /// @notice Deploys the suite with explicit parameters; the calling contract becomes governance.
+    function deploy(
+        address assessor,
+        ITrustLedger.CommunityType communityType,
+        ITrustLedger.TrustParameters memory trustParameters,
+        IEntityRegistry.EntryCriteria memory entryCriteria,
+        IEntityRegistry.CountryEntry[] memory countries
+    ) internal returns (Suite memory suite) {
+        CredenceAccessManager manager = new CredenceAccessManager(address(this));
+        suite.manager = manager;
+
+        suite.ledgerImplementation = new TrustLedger();
+        suite.ledger = TrustLedger(
+            address(
+                new CredenceProxy(
+                    address(suite.ledgerImplementation),
+                    abi.encodeCall(TrustLedger.initialize, (address(manager), communityType, trustParameters))
+                )
+            )
+        );
+
+        suite.registryImplementation = new EntityRegistry();
+        suite.registry = EntityRegistry(
+            address(
+                new CredenceProxy(
+                    address(suite.registryImplementation),
+                    abi.encodeCall(
+                        EntityRegistry.initialize,
+                        (address(manager), ITrustLedger(address(suite.ledger)), entryCriteria, countries)
+                    )
+                )
+            )
+        );
+
+        suite.ledger.setRegistry(address(suite.registry));
+
+        manager.labelRole(Roles.ASSESSOR, "ASSESSOR");
+        manager.labelRole(Roles.REGISTRY, "REGISTRY");
+        manager.labelRole(Roles.PENALTY, "PENALTY");
+
+        // The non-ADMIN rows of src/roles.ts; unconfigured selectors stay with ADMIN (AccessManager's default).
+        bytes4[] memory ledgerAssessor = new bytes4[](2);
+        ledgerAssessor[0] = ITrustLedger.rate.selector;
+        ledgerAssessor[1] = ITrustLedger.rateBatch.selector;
+        manager.setTargetFunctionRole(address(suite.ledger), ledgerAssessor, Roles.ASSESSOR);
+
+        bytes4[] memory ledgerRegistry = new bytes4[](2);
+        ledgerRegistry[0] = ITrustLedger.initializeTrust.selector;
+        ledgerRegistry[1] = ITrustLedger.clearTrust.selector;
+        manager.setTargetFunctionRole(address(suite.ledger), ledgerRegistry, Roles.REGISTRY);
+
+        bytes4[] memory registryAssessor = new bytes4[](3);
+        registryAssessor[0] = IEntityRegistry.requestJoinFor.selector;
+        registryAssessor[1] = IEntityRegistry.activate.selector;
+        registryAssessor[2] = IEntityRegistry.reject.selector;
+        manager.setTargetFunctionRole(address(suite.registry), registryAssessor, Roles.ASSESSOR);
+
+        bytes4[] memory registryPenalty = new bytes4[](1);
+        registryPenalty[0] = IEntityRegistry.expel.selector;
+        manager.setTargetFunctionRole(address(suite.registry), registryPenalty, Roles.PENALTY);
+
+        manager.grantRole(Roles.ASSESSOR, assessor, 0);
+        manager.grantRole(Roles.REGISTRY, address(suite.registry), 0);
+    }
+
+    // ------------------------------------------------------------------ defaults (src/defaults.ts)
+
+    /// @notice `defaultTrustParameters` of src/defaults.ts.
+    function defaultTrustParameters() internal pure returns (ITrustLedger.TrustParameters memory) {
+        return
+            ITrustLedger.TrustParameters({
+                weightPreTrust: 0.35e18,
+                weightLegal: 0.2e18,
+                weightCapability: 0.25e18,
+                weightIndirect: 0.2e18,
+                weightQuality: 0.4e18,
+                weightQuantity: 0.1e18,
+                weightIntegrity: 0.25e18,
+                weightIntent: 0.25e18,
+                gainRate: 0.1e18,
+                lossRate: 0.3e18,
+                flagThreshold: 0.3e18,
+                publicInitialCap: 0.1e18,
+                baseline: 0.5e18,
+                halfLife: 1_296_000,
+                recommendationDamping: 2
+            });
+    }
+
+    /// @notice `defaultEntryCriteria` of src/defaults.ts (admits founders without recommendations).
+    function defaultEntryCriteria() internal pure returns (IEntityRegistry.EntryCriteria memory) {
+        return
+            IEntityRegistry.EntryCriteria({
+                minPreTrust: 0,
+                minRecommendations: 0,
+                maxRecommendations: 16,
+                minCapability: ITrustLedger.Level.Low,
+                minLegal: ITrustLedger.Level.Low
+            });
+    }
+
+    /// @notice `defaultCountries` of src/defaults.ts, all listed and none excluded.
+    function defaultCountries() internal pure returns (IEntityRegistry.CountryEntry[] memory rows) {
+        rows = new IEntityRegistry.CountryEntry[](10);
+        rows[0] = _row("DE", 0.9e18, 0.85e18, 0.3e18);
+        rows[1] = _row("FR", 0.9e18, 0.85e18, 0.3e18);
+        rows[2] = _row("NL", 0.9e18, 0.8e18, 0.25e18);
+        rows[3] = _row("CH", 0.85e18, 0.85e18, 0.2e18);
+        rows[4] = _row("GB", 0.8e18, 0.85e18, 0.35e18);
+        rows[5] = _row("US", 0.6e18, 0.9e18, 0.45e18);
+        rows[6] = _row("JP", 0.75e18, 0.8e18, 0.25e18);
+        rows[7] = _row("SG", 0.75e18, 0.75e18, 0.25e18);
+        rows[8] = _row("BR", 0.65e18, 0.6e18, 0.55e18);
+        rows[9] = _row("IN", 0.55e18, 0.6e18, 0.55e18);
+    }
+
+    function _row(
+        bytes2 code,
+        uint64 dataPrivacy,
+        uint64 copyright,
+        uint64 cybercrime
+    ) private pure returns (IEntityRegistry.CountryEntry memory) {
+        return
+            IEntityRegistry.CountryEntry({
+                code: code,
+                country: IEntityRegistry.Country({
+                    dataPrivacy: dataPrivacy,
+                    copyright: copyright,
+                    cybercrime: cybercrime,
+                    listed: true,
+                    excluded: false
+                })
+            });
+    }
+}

@@ -46,6 +46,7 @@ const say = (line = "") => console.log(line);
 // ----------------------------------------------------------------- 1. deployment
 
 const suite = await deploySuite({ connection, assessor: platform.address });
+const deployedAt = await ethers.provider.getBlockNumber(); // no TrustChanged before it
 const { registry, ledger, manager } = suite;
 const errorInterfaces = [registry, ledger, manager];
 const start = await getCommunity({ registry, ledger });
@@ -70,7 +71,7 @@ say(
 );
 say(
   `   trust moves to each rating at ${w(p.gainRate)} (gain) / ${w(p.lossRate)} (loss), decays to ${w(p.baseline)} ` +
-    `with a half-life of ${p.halfLife} blocks (${halfLifeDays} days)`,
+    `(half-life ${p.halfLife} blocks, ${halfLifeDays} days)`,
 );
 
 // ----------------------------------------------------------------- story bookkeeping
@@ -156,7 +157,7 @@ say(renderTable(["founder", "pre-trust", "legal", "capability", "indirect", "T0"
 const raised = await setEntryCriteria({
   registry,
   governance,
-  criteria: { minRecommendations: 2n, minPreTrust: toFixed("0.3") },
+  criteria: { minRecommendations: 2n, minPreTrust: toFixed("0.2") },
 });
 const { minRecommendations, minPreTrust } = raised.criteria;
 event(
@@ -189,7 +190,7 @@ try {
 const rejected = await reject({ registry, assessor: platform, orgId: echo.id, reasonHash: id("criteria not met") });
 event(rejected.blockNumber, `rejected: ${label(echo)} by the platform`);
 
-const fjord = await join("Fjord Data", "CH", fjordAdmin, "peer-rated");
+const fjord = await join("Fjord Data", "CH", fjordAdmin, "platform+peer-rated");
 const added = await addMember({ registry, admin: fjordAdmin, orgId: fjord.id, account: analyst.address });
 event(
   added.blockNumber,
@@ -226,9 +227,10 @@ const scores = (quality: string, quantity: string, integrity: string, intent: st
   integrity: toFixed(integrity),
   intent: toFixed(intent),
 });
+// One contribution per organization and round; the platform and peers rate the same contribution id.
 const rating = (org: Org, round: number, s: RatingInput["scores"], by = "platform"): RatingInput => ({
   orgId: org.id,
-  contributionId: id(`contribution:${org.name}:round-${round}:${by}`),
+  contributionId: id(`contribution:${org.name}:round-${round}`),
   scores: s,
   evidenceHash: id(`evaluation:${org.name}:round-${round}:${by}`),
 });
@@ -236,11 +238,23 @@ const rating = (org: Org, round: number, s: RatingInput["scores"], by = "platfor
 function noteSignal(round: number, block: number, signal: LowIntegritySignal | undefined, rated: RatedContribution) {
   if (signal === undefined) return;
   const org = orgs.find((o) => o.id === signal.orgId)!;
+  // raterOrgId 0 is the platform (its signal reaches the penalty hook); a peer's signal is only recorded.
+  const rater = signal.raterOrgId === 0n ? "platform" : `peer #${signal.raterOrgId}`;
   event(
     block,
-    `round ${round}: LowIntegritySignalled ${label(org)} (integrity ${f(signal.integrity, 2)}, intent ` +
-      `${f(signal.intent, 2)}), trust ${f(rated.oldTrust)} -> ${f(rated.newTrust)}`,
+    `round ${round}: LowIntegritySignalled ${label(org)} by ${rater} (integrity ${f(signal.integrity, 2)}, ` +
+      `intent ${f(signal.intent, 2)}), trust ${formatDelta(rated.delta)}`,
   );
+}
+
+// Peers rate only contributions the platform has rated: a peer rating of anything else is refused.
+let unknownContribution: string;
+try {
+  await peerRate({ ledger, signer: aegisAdmin, rating: rating(fjord, 0, scores("1", "1", "1", "1"), "aegis") });
+  throw new Error("a peer rated a contribution the platform never rated");
+} catch (error) {
+  unknownContribution = describeError(error, errorInterfaces);
+  if (!unknownContribution.startsWith("TrustLedgerUnknownContribution")) throw error;
 }
 
 await snapshot();
@@ -251,6 +265,7 @@ for (let round = 1; round <= ROUNDS; round++) {
     rating(aegis, round, scores("0.90", "0.80", "0.95", "0.95")),
     rating(coral, round, scores("0.55", "0.50", "0.60", "0.60")),
     rating(delta, round, bad ? scores("0.40", "0.60", "0.15", "0.20") : scores("0.85", "0.70", "0.90", "0.90")),
+    rating(fjord, round, scores("0.75", "0.65", "0.80", "0.80")),
   ];
   if (round === BATCH_ROUND) {
     // One bad item: a contribution credited to the rejected Echo Trading.
@@ -281,7 +296,8 @@ for (let round = 1; round <= ROUNDS; round++) {
       noteSignal(round, rated.blockNumber, rated.signal, rated);
     }
   }
-  // Peer ratings: Aegis rates Fjord's contributions; Fjord's analyst (a member account) rates Coral's.
+  // Peer ratings of the contributions the platform has just rated: Aegis rates Fjord's; Fjord's analyst (a member
+  // account) rates Coral's; in Delta's last bad round Borealis rates Delta's too.
   await peerRate({
     ledger,
     signer: aegisAdmin,
@@ -292,12 +308,21 @@ for (let round = 1; round <= ROUNDS; round++) {
     signer: analyst,
     rating: rating(coral, round, scores("0.60", "0.50", "0.65", "0.65"), "fjord"),
   });
+  if (round === BAD_ROUNDS.at(-1)) {
+    const peer = await peerRate({
+      ledger,
+      signer: borealisAdmin,
+      rating: rating(delta, round, scores("0.30", "0.60", "0.20", "0.30"), "borealis"),
+    });
+    noteSignal(round, peer.blockNumber, peer.signal, peer);
+  }
   await snapshot();
 }
 
 // ----------------------------------------------------------------- 6. results
 
 say(`5. Trust after each round (round = 1 day = ${BLOCKS_PER_DAY} blocks; R0 = after admission)`);
+say(`   Peers rate only contributions the platform rated first (else ${unknownContribution.split("(")[0]}).`);
 const headers = ["organization", ...Array.from({ length: ROUNDS + 1 }, (_, r) => `R${r}`)];
 say(
   renderTable(
@@ -310,7 +335,7 @@ say(
 say("6. Key events (block, event)");
 for (const line of events) say(`  ${line}`);
 
-const history = await getTrustHistory({ ledger });
+const history = await getTrustHistory({ ledger, fromBlock: deployedAt });
 const end = await getCommunity({ registry, ledger });
 const finalRows = [];
 let sumOfCurrent = 0n;

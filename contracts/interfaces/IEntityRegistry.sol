@@ -332,10 +332,11 @@ interface IEntityRegistry {
 
     /**
      * @notice The organization's admin releases one of its accounts. The admin itself can leave only a Rejected
-     * organization (to ask again, or to act for another one).
+     * organization, as its last member account (to ask again, or to act for another one); the organization then
+     * has no admin.
      * @param orgId The organization (not Expelled: an expelled organization's accounts stay bound for good).
+     * @param account A member account of the organization.
      */
-    /// @param account A member account of the organization.
     function removeMember(uint256 orgId, address account) external;
 
     /// @notice The organization's admin hands the admin role to another of its member accounts.
@@ -390,7 +391,8 @@ interface IEntityRegistry {
     /// @notice The organizations that recommended a candidate, in order (at most `maxRecommendations`).
     function recommendersOf(uint256 candidateId) external view returns (uint256[] memory);
 
-    /// @notice A candidate's current pre-trust under the ledger's parameters.
+    /// @notice A candidate's pre-trust from its recommendations under the ledger's current parameters. For an
+    /// activated organization, `organization(orgId).preTrust` is the value fixed at activation.
     function preTrustOf(uint256 orgId) external view returns (uint256);
 
     /// @notice A country-table row.

@@ -3,8 +3,9 @@ pragma solidity 0.8.30;
 
 /**
  * @title IPenaltyHook
- * @notice What the TrustLedger calls when a rating's integrity or intent falls under the flag threshold.
- * The penalty contract implements it to open a case with the platform as reporter.
+ * @notice What the TrustLedger calls when a platform rating's integrity or intent falls under the flag
+ * threshold. The penalty contract implements it to open a case with the platform as reporter. (A peer's low
+ * rating is only signalled by an event: peers open cases themselves, with a bond.)
  *
  * NOTE: the call is made inside the rating transaction and a revert propagates: a rating that should raise a
  * flag is never applied without it. Governance sets the hook; a faulty hook blocks low-integrity ratings

@@ -1,39 +1,23 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.30;
 
-import {AccessManagedUpgradeable} from "@openzeppelin/contracts-upgradeable/access/manager/AccessManagedUpgradeable.sol";
-import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
-import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
+import {TrustLedger} from "../trust/TrustLedger.sol";
 
 /**
  * @title TrustLedgerV2Mock
- * @notice A test-only second implementation of the TrustLedger proxy, so that an upgrade is observable: it reports
- * version "2.0.0-mock", adds {upgradedMarker}, and runs every other function with the code of a first
- * (TrustLedger) implementation, on the proxy's storage.
- * @dev TrustLedger.version() is not `virtual`, so a contract that inherits TrustLedger cannot change it. This mock
- * therefore does not inherit TrustLedger: it keeps the UUPS upgrade path and the AccessManager gate (the same
- * OpenZeppelin bases, on the same ERC-7201 namespaces) and delegates every other selector to
- * `legacyImplementation`. The delegated code runs in the proxy's context, so it reads and writes the
- * proxy's ERC-7201 storage exactly as before the upgrade. Never deploy outside tests.
+ * @notice A test-only second implementation of the TrustLedger proxy, so that an upgrade is observable: it is
+ * TrustLedger with version "2.0.0-mock" and one more function, {upgradedMarker}.
+ * @dev A plain subclass: it inherits TrustLedger's code, its ERC-7201 storage namespace, its UUPS upgrade gate
+ * (`_authorizeUpgrade` restricted by the AccessManager) and its constructor, which disables initializers on the
+ * implementation. It adds no state. Never deploy outside tests.
  */
-contract TrustLedgerV2Mock is Initializable, AccessManagedUpgradeable, UUPSUpgradeable {
+contract TrustLedgerV2Mock is TrustLedger {
     /// @notice The value {upgradedMarker} returns.
     bytes32 public constant UPGRADED_MARKER = keccak256("TrustLedgerV2Mock");
 
-    /// @dev The TrustLedger implementation whose code serves every selector this contract does not define.
-    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
-    address private immutable LEGACY_IMPLEMENTATION;
-
-    /// @custom:oz-upgrades-unsafe-allow constructor
-    /// @param legacyImplementation_ A deployed TrustLedger implementation (not a proxy).
-    constructor(address legacyImplementation_) {
-        LEGACY_IMPLEMENTATION = legacyImplementation_;
-        _disableInitializers();
-    }
-
     /// @notice The implementation's version.
     /// @return The version string, "2.0.0-mock".
-    function version() external pure returns (string memory) {
+    function version() external pure override returns (string memory) {
         return "2.0.0-mock";
     }
 
@@ -41,36 +25,5 @@ contract TrustLedgerV2Mock is Initializable, AccessManagedUpgradeable, UUPSUpgra
     /// @return The constant {UPGRADED_MARKER}.
     function upgradedMarker() external pure returns (bytes32) {
         return UPGRADED_MARKER;
-    }
-
-    /// @notice The TrustLedger implementation that serves the other selectors.
-    /// @return The address given at construction.
-    function legacyImplementation() external view returns (address) {
-        return LEGACY_IMPLEMENTATION;
-    }
-
-    /// @dev Upgrades stay gated by the AccessManager (ADMIN by deployment), as in TrustLedger.
-    function _authorizeUpgrade(address) internal override restricted {}
-
-    /**
-     * @dev Every selector not defined here runs the first implementation's code. Not payable: no function of
-     * the first implementation is payable except `upgradeToAndCall`, which this contract defines itself.
-     */
-    fallback() external {
-        _delegate(LEGACY_IMPLEMENTATION);
-    }
-
-    /// @dev Runs `implementation`'s code in this (the proxy's) context and returns or reverts with its data.
-    function _delegate(address implementation) private {
-        // Not memory-safe: it takes over memory from 0x00, as OpenZeppelin Proxy does, and never returns to Solidity.
-        assembly {
-            calldatacopy(0x00, 0x00, calldatasize())
-            let success := delegatecall(gas(), implementation, 0x00, calldatasize(), 0x00, 0x00)
-            returndatacopy(0x00, 0x00, returndatasize())
-            if iszero(success) {
-                revert(0x00, returndatasize())
-            }
-            return(0x00, returndatasize())
-        }
     }
 }

@@ -165,7 +165,7 @@ contract EntityRegistry is IEntityRegistry, Initializable, AccessManagedUpgradea
         org.legal = legal;
         org.capability = capability;
         org.activatedAt = _clock();
-        org.preTrust = uint64(preTrust);
+        org.preTrust = preTrust.toUint64();
         initialTrust = $.ledger.initializeTrust(
             orgId,
             ITrustLedger.InitialTrustInputs({
@@ -175,7 +175,7 @@ contract EntityRegistry is IEntityRegistry, Initializable, AccessManagedUpgradea
                 indirect: _indirectTrust(home)
             })
         );
-        org.initialTrust = uint64(initialTrust);
+        org.initialTrust = initialTrust.toUint64();
         emit OrganizationActivated(orgId, legal, capability, preTrust, initialTrust);
     }
 

@@ -172,6 +172,9 @@ contract TrustLedger is ITrustLedger, Initializable, AccessManagedUpgradeable, U
         uint48 key = _checkPast(timepoint);
         (uint256 value, uint48 updatedAt) = _unpack($.history[orgId].upperLookupRecent(key));
         (uint256 baseline, uint48 halfLife) = _unpack($.decayParameters.upperLookupRecent(key));
+        // No parameters recorded yet at `key` (before initialization): nothing has trust to decay then, but keep
+        // the arithmetic defined by falling back to the current parameters.
+        if (halfLife == 0) (baseline, halfLife) = ($.parameters.baseline, $.parameters.halfLife);
         return TrustMath.decay(value, baseline, key - updatedAt, halfLife);
     }
 

@@ -18,7 +18,10 @@ import { restrictedFunctions, roleLabels, type RestrictedContract } from "../../
 function selectorsFor(contract: RestrictedContract, role: bigint): string[] {
   const folder = contract === "TrustLedger" ? "trust" : "registry";
   const artifact = JSON.parse(
-    readFileSync(new URL(`../../artifacts/contracts/${folder}/${contract}.sol/${contract}.json`, import.meta.url), "utf8"),
+    readFileSync(
+      new URL(`../../artifacts/contracts/${folder}/${contract}.sol/${contract}.json`, import.meta.url),
+      "utf8",
+    ),
   );
   const abi = new Interface(artifact.abi);
   return Object.entries(restrictedFunctions[contract])

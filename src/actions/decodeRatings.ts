@@ -20,11 +20,17 @@ export interface RatedContribution {
   delta: bigint;
 }
 
-/** A LowIntegritySignalled event: integrity or intent under the flag threshold. */
+/**
+ * A LowIntegritySignalled event: integrity or intent under the flag threshold. Only a platform rating's signal
+ * (`raterOrgId` 0) reaches the penalty hook; a peer's is only signalled (peers open cases themselves).
+ */
 export interface LowIntegritySignal {
   orgId: bigint;
   contributionId: string;
+  /** The account that submitted the rating. */
   rater: string;
+  /** The rater's organization; 0 for the platform. */
+  raterOrgId: bigint;
   integrity: bigint;
   intent: bigint;
 }
@@ -87,6 +93,7 @@ export function decodeRatings({ receipt, ledger }: DecodeRatingsParameters): Dec
         orgId: args.orgId,
         contributionId: args.contributionId,
         rater: args.rater,
+        raterOrgId: args.raterOrgId,
         integrity: args.integrity,
         intent: args.intent,
       });

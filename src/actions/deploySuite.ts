@@ -28,6 +28,12 @@ export interface DeploySuiteParameters {
   countries?: CountryRow[];
   /** The account granted the ASSESSOR role (default: account 0, the deployer). */
   assessor?: string;
+  /**
+   * Raw parameters of the Credence Ignition module (JSON values, bigints as decimal strings, as in
+   * deploy/parameters/*.json), applied last: each key given here replaces, whole, the one built from the fields
+   * above. For callers that already hold Ignition parameters; prefer the typed fields.
+   */
+  ignitionParameters?: Record<string, unknown>;
 }
 
 export interface DeploySuiteReturnType {
@@ -56,6 +62,7 @@ export async function deploySuite(parameters: DeploySuiteParameters): Promise<De
     countries: (parameters.countries ?? defaultCountries).map(toCountryEntry).map(stringify),
   };
   if (parameters.assessor !== undefined) moduleParameters.assessor = parameters.assessor;
+  Object.assign(moduleParameters, parameters.ignitionParameters);
 
   const deployed = await connection.ignition.deploy(CredenceModule, {
     parameters: { Credence: moduleParameters as never },

@@ -25,7 +25,7 @@ export interface ExplainInitialTrustReturnType {
   capability: InitialTrustTerm;
   /** From the country table: mean of data privacy, copyright and (1 - cybercrime). */
   indirect: InitialTrustTerm;
-  /** The initial trust written at activation (OrganizationActivated). */
+  /** The initial trust written at activation (stored in the registry's record, as `organization().initialTrust`). */
   initialTrust: bigint;
   /** The ledger's recomputation from the same inputs at the activation block: equals `initialTrust`. */
   recomputed: bigint;
@@ -34,16 +34,19 @@ export interface ExplainInitialTrustReturnType {
 /**
  * Why an organization got its initial trust: `T0 = wPre·preTrust + wLegal·legal + wCap·capability +
  * wInd·indirect` (capped in a public community), with the inputs and weights in force at its activation.
+ *
+ * The registry keeps what activation decided (`organization().activatedAt`, `legal`, `capability`, `preTrust`,
+ * `initialTrust`), so no event log is scanned; the weights, the country's indirect trust and the recomputation
+ * are read at the activation block (the node must serve state at that block, as an archive node does).
  */
 export async function explainInitialTrust(
   parameters: ExplainInitialTrustParameters,
 ): Promise<ExplainInitialTrustReturnType> {
   const { registry, ledger, orgId } = parameters;
-  const [activated] = await registry.queryFilter(registry.filters.OrganizationActivated(orgId));
-  if (activated === undefined) throw new Error(`organization ${orgId} was never activated`);
-  const blockTag = activated.blockNumber;
-  const { legal, capability, preTrust, initialTrust } = activated.args;
-  const org = await registry.organization(orgId, { blockTag });
+  const org = await registry.organization(orgId);
+  if (org.activatedAt === 0n) throw new Error(`organization ${orgId} was never activated`);
+  const blockTag = Number(org.activatedAt);
+  const { legal, capability, preTrust, initialTrust } = org;
   const [indirect, p] = await Promise.all([
     registry.indirectTrustOf(org.country, { blockTag }),
     ledger.parameters({ blockTag }),

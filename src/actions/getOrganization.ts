@@ -31,6 +31,9 @@ export interface GetOrganizationReturnType {
   recommendationCount: bigint;
   /** Pre-trust from the recommendations received, under the ledger's current parameters. */
   preTrust: bigint;
+  /** The pre-trust and initial trust that activation used and wrote (0 before activation). */
+  preTrustAtActivation: bigint;
+  initialTrust: bigint;
   profileVersion: bigint;
   profileHash: string;
   profileURI: string;
@@ -69,6 +72,8 @@ export async function getOrganization(parameters: GetOrganizationParameters): Pr
     memberCount: org.memberCount,
     recommendationCount: org.recommendationCount,
     preTrust,
+    preTrustAtActivation: org.preTrust,
+    initialTrust: org.initialTrust,
     profileVersion: org.profileVersion,
     profileHash: org.profileHash,
     profileURI: org.profileURI,

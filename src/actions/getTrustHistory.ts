@@ -3,14 +3,28 @@ import type { TrustLedger } from "../../types/index.js";
 
 export type TrustChangeReasonName = keyof typeof TrustChangeReason;
 
+/** How many blocks back from `toBlock` the history is searched when `fromBlock` is not given. */
+export const DEFAULT_HISTORY_BLOCKS = 10_000;
+
+/**
+ * The most blocks one `eth_getLogs` request spans: Besu refuses wider ranges by default (its
+ * `--rpc-max-logs-range` option, 1000 blocks since 22.10.3), so longer ranges are read in chunks of this size.
+ */
+export const DEFAULT_MAX_LOGS_RANGE = 1_000;
+
 export interface GetTrustHistoryParameters {
   ledger: TrustLedger;
   /** The organization; omit for every organization's changes. */
   orgId?: bigint;
-  /** First block to search (default 0). */
+  /**
+   * First block to search (default: `toBlock - DEFAULT_HISTORY_BLOCKS + 1`, not below 0). Pass the ledger's
+   * deployment block (or 0) for the whole history: that is one request per `maxLogsRange` blocks.
+   */
   fromBlock?: number;
-  /** Last block to search (default: the latest). */
+  /** Last block to search (default: the latest block when called). */
   toBlock?: number;
+  /** Blocks per `eth_getLogs` request (default DEFAULT_MAX_LOGS_RANGE; raise it if the node allows more). */
+  maxLogsRange?: number;
 }
 
 /** One TrustChanged event, decoded. */
@@ -29,11 +43,28 @@ export interface TrustChange {
 
 export type GetTrustHistoryReturnType = TrustChange[];
 
-/** The TrustChanged events of an organization (or of all), oldest first. */
+/**
+ * The TrustChanged events of an organization (or of all) in a block range, oldest first. The range is bounded
+ * (by default the last DEFAULT_HISTORY_BLOCKS blocks) and read in chunks of at most `maxLogsRange` blocks, so
+ * that a long-lived chain never gets one unbounded log query.
+ */
 export async function getTrustHistory(parameters: GetTrustHistoryParameters): Promise<GetTrustHistoryReturnType> {
-  const { ledger, orgId, fromBlock = 0, toBlock } = parameters;
+  const { ledger, orgId, maxLogsRange = DEFAULT_MAX_LOGS_RANGE } = parameters;
+  const provider = ledger.runner?.provider;
+  if (provider == null) throw new Error("getTrustHistory needs a ledger connected to a provider");
+  const toBlock = parameters.toBlock ?? (await provider.getBlockNumber());
+  const fromBlock = parameters.fromBlock ?? Math.max(0, toBlock - DEFAULT_HISTORY_BLOCKS + 1);
+  for (const [name, value] of Object.entries({ fromBlock, toBlock, maxLogsRange })) {
+    if (!Number.isSafeInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer`);
+  }
+  if (maxLogsRange === 0) throw new Error("maxLogsRange must be at least 1");
+  if (fromBlock > toBlock) throw new Error(`fromBlock ${fromBlock} is after toBlock ${toBlock}`);
+
   const filter = ledger.filters.TrustChanged(orgId);
-  const events = await ledger.queryFilter(filter, fromBlock, toBlock ?? "latest");
+  const events = [];
+  for (let start = fromBlock; start <= toBlock; start += maxLogsRange) {
+    events.push(...(await ledger.queryFilter(filter, start, Math.min(start + maxLogsRange - 1, toBlock))));
+  }
   const reasons = Object.keys(TrustChangeReason) as TrustChangeReasonName[];
   return events.map((event) => ({
     orgId: event.args.orgId,

@@ -40,8 +40,8 @@ const rating = (orgId: bigint, label: string, quality = toFixed("0.9")) => ({
 /**
  * A community with some of everything the two proxies store: Active organizations with members, a profile
  * edit, recommendations, platform and peer ratings (trust history and the total's), non-default parameters,
- * entry criteria, a new country and a penalty hook. Then a V2 mock for each proxy, built over its current
- * implementation.
+ * entry criteria, a new country and a penalty hook. Then a V2 mock for each proxy: a subclass of the first
+ * implementation that changes `version()` (virtual) and adds `upgradedMarker()`.
  */
 async function deployUpgrades() {
   const [admin, assessor, registryRole, penalty, outsider, alice, alice2, bob, carol, dave, hook] =
@@ -57,7 +57,8 @@ async function deployUpgrades() {
   await registry.connect(alice).setProfile(aliceOrg, editedHash, editedURI);
   const bobOrg = await joinAndActivate(suite, bob, assessor, { recommenders: [alice] });
   await ledger.connect(assessor).rate(rating(aliceOrg, "a1"));
-  await ledger.connect(bob).peerRate(rating(aliceOrg, "a2", toFixed("0.2")));
+  // Peers rate only contributions the platform has rated: bob rates the same one.
+  await ledger.connect(bob).peerRate(rating(aliceOrg, "a1", toFixed("0.2")));
   await ledger.connect(assessor).rate(rating(bobOrg, "b1"));
 
   const [carolHash, carolURI] = profileOf("carol");
@@ -81,12 +82,8 @@ async function deployUpgrades() {
 
   const ledgerImplementation = await implementationOf(ledger);
   const registryImplementation = await implementationOf(registry);
-  const ledgerV2 = (await ethers.deployContract("TrustLedgerV2Mock", [
-    ledgerImplementation,
-  ])) as unknown as TrustLedgerV2Mock;
-  const registryV2 = (await ethers.deployContract("EntityRegistryV2Mock", [
-    registryImplementation,
-  ])) as unknown as EntityRegistryV2Mock;
+  const ledgerV2 = (await ethers.deployContract("TrustLedgerV2Mock")) as unknown as TrustLedgerV2Mock;
+  const registryV2 = (await ethers.deployContract("EntityRegistryV2Mock")) as unknown as EntityRegistryV2Mock;
 
   return {
     ...suite,
@@ -148,7 +145,7 @@ async function snapshotState(f: Fixture) {
   }
   const rated = [
     await ledger.hasRated(f.orgs[0], id("contribution:a1"), 0),
-    await ledger.hasRated(f.orgs[0], id("contribution:a2"), f.orgs[1]),
+    await ledger.hasRated(f.orgs[0], id("contribution:a1"), f.orgs[1]),
     await ledger.hasRated(f.orgs[1], id("contribution:b1"), 0),
   ];
   const accounts = [f.alice, f.alice2, f.bob, f.carol, f.dave];
@@ -212,7 +209,8 @@ describe("upgrades", function () {
         const upgraded = v2(f).attach(await target.getAddress()) as TrustLedgerV2Mock | EntityRegistryV2Mock;
         expect(await upgraded.version()).to.equal("2.0.0-mock");
         expect(await upgraded.upgradedMarker()).to.equal(marker);
-        expect(await upgraded.legacyImplementation()).to.equal(v1(f));
+        // The V2 mock is itself a valid UUPS implementation (the ERC-1967 slot), as the first one is.
+        expect(await v2(f).proxiableUUID()).to.equal(IMPLEMENTATION_SLOT);
       });
 
       it("preserves every stored value", async function () {
@@ -320,8 +318,7 @@ describe("upgrades", function () {
 
         it("when called on the V2 mock implementation", async function () {
           const f = await networkHelpers.loadFixture(deployUpgrades);
-          // The mock delegates `initialize` to the first implementation's code, on the mock's own storage,
-          // where its constructor disabled initializers.
+          // The mock inherits the first implementation's constructor, which disables initializers.
           const mock = (await ethers.getContractAt(name, await v2(f).getAddress())) as unknown as BaseContract;
           await expect(callInitialize(f, mock)).to.be.revertedWithCustomError(mock, "InvalidInitialization");
         });
@@ -367,8 +364,12 @@ describe("upgrades", function () {
 
       // A platform rating and a peer rating on the upgraded ledger.
       await expect(ledger.connect(assessor).rate(rating(carolOrg, "c1"))).to.emit(ledger, "ContributionRated");
-      await expect(ledger.connect(f.alice2).peerRate(rating(carolOrg, "c2"))).to.emit(ledger, "ContributionRated");
-      expect(await ledger.hasRated(carolOrg, id("contribution:c2"), f.orgs[0])).to.equal(true);
+      await expect(ledger.connect(f.alice2).peerRate(rating(carolOrg, "c1"))).to.emit(ledger, "ContributionRated");
+      expect(await ledger.hasRated(carolOrg, id("contribution:c1"), f.orgs[0])).to.equal(true);
+      // The inherited rules still hold: peers rate only what the platform rated.
+      await expect(ledger.connect(f.alice2).peerRate(rating(carolOrg, "c2")))
+        .to.be.revertedWithCustomError(ledger, "TrustLedgerUnknownContribution")
+        .withArgs(carolOrg, id("contribution:c2"));
 
       // Restricted functions are still gated, through the same AccessManager.
       await expect(ledger.connect(f.outsider).rate(rating(carolOrg, "c3")))

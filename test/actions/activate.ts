@@ -4,7 +4,7 @@ import { network } from "hardhat";
 import { activate } from "../../src/actions/activate.js";
 import { recommend } from "../../src/actions/recommend.js";
 import { setEntryCriteria } from "../../src/actions/setEntryCriteria.js";
-import { Level, Status } from "../../src/constants.js";
+import { Level, ONE, Status } from "../../src/constants.js";
 import { toFixed } from "../../src/fixedPoint.js";
 import { community } from "./fixture.js";
 
@@ -18,9 +18,16 @@ async function deployed() {
 describe("activate", () => {
   it("activates the candidate and returns its pre-trust and the initial trust the ledger wrote", async () => {
     const { registry, ledger, governance, alpha, beta, gammaId } = await networkHelpers.loadFixture(deployed);
-    await recommend({ registry, signer: alpha, candidateId: gammaId, score: toFixed("0.9") });
-    await recommend({ registry, signer: beta, candidateId: gammaId, score: toFixed("0.6") });
+    const made = [
+      await recommend({ registry, signer: alpha, candidateId: gammaId, score: toFixed("0.9") }),
+      await recommend({ registry, signer: beta, candidateId: gammaId, score: toFixed("0.6") }),
+    ];
     const expectedPreTrust = await registry.preTrustOf(gammaId);
+    // TrustMath.preTrust: the trust-weighted score sum over (W + k), W the recommenders' total trust.
+    const weightedScoreSum = made.reduce((sum, r) => sum + (r.weight * r.score) / ONE, 0n);
+    const weightSum = made.reduce((sum, r) => sum + r.weight, 0n);
+    const { recommendationDamping } = await ledger.parameters();
+    expect(expectedPreTrust).to.equal((weightedScoreSum * ONE) / (weightSum + recommendationDamping * ONE));
     const activated = await activate({
       registry,
       assessor: governance,
@@ -36,6 +43,8 @@ describe("activate", () => {
     expect(activated.initialTrust).to.equal(recorded);
     expect(updatedAt).to.equal(BigInt(activated.blockNumber));
     expect(await registry.statusOf(gammaId)).to.equal(BigInt(Status.Active));
+    const org = await registry.organization(gammaId);
+    expect([org.preTrust, org.initialTrust]).to.deep.equal([activated.preTrust, activated.initialTrust]);
   });
 
   describe("reverts", () => {

@@ -26,7 +26,7 @@ describe("decodeRatings", () => {
     expect(rated[0].delta).to.be.greaterThan(0n);
     expect(rated[1].delta).to.be.lessThan(0n);
     expect(rated[1].newTrust).to.equal((await ledger.recordedTrustOf(betaId))[0]);
-    expect(signals.map((s) => s.orgId)).to.deep.equal([betaId]);
+    expect(signals.map((s) => [s.orgId, s.rater, s.raterOrgId])).to.deep.equal([[betaId, governance.address, 0n]]);
     expect(skipped).to.deep.equal([]);
   });
 

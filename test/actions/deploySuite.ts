@@ -54,4 +54,18 @@ describe("deploySuite", () => {
     expect((await manager.hasRole(Role.ASSESSOR, platform.address))[0]).to.equal(true);
     expect((await manager.hasRole(Role.ASSESSOR, governance.address))[0]).to.equal(false);
   });
+
+  it("applies raw Ignition parameters last, each given key replacing the one built from the typed fields", async () => {
+    const [governance, platform] = await ethers.getSigners();
+    const { ledger, manager } = await deploySuite({
+      connection,
+      communityType: CommunityType.Private,
+      trustParameters: { gainRate: toFixed("0.05") },
+      ignitionParameters: { communityType: CommunityType.Public, assessor: platform.address },
+    });
+    expect(await ledger.communityType()).to.equal(BigInt(CommunityType.Public));
+    expect((await ledger.parameters()).gainRate).to.equal(toFixed("0.05")); // not replaced: still built
+    expect((await manager.hasRole(Role.ASSESSOR, platform.address))[0]).to.equal(true);
+    expect((await manager.hasRole(Role.ASSESSOR, governance.address))[0]).to.equal(false);
+  });
 });

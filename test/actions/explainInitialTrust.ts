@@ -1,9 +1,11 @@
 import { expect } from "chai";
+import { id } from "ethers";
 import { network } from "hardhat";
 
 import { activate } from "../../src/actions/activate.js";
 import { explainInitialTrust } from "../../src/actions/explainInitialTrust.js";
 import { recommend } from "../../src/actions/recommend.js";
+import { reject } from "../../src/actions/reject.js";
 import { CommunityType, Level, ONE } from "../../src/constants.js";
 import { defaultTrustParameters } from "../../src/defaults.js";
 import { toFixed } from "../../src/fixedPoint.js";
@@ -58,6 +60,32 @@ describe("explainInitialTrust", () => {
     expect(why.recomputed).to.equal(activated.initialTrust);
   });
 
+  it("reports the pre-trust and initial trust stored at activation, whatever the parameters since", async () => {
+    const { registry, ledger, governance, alpha, beta, gammaId } = await networkHelpers.loadFixture(deployed);
+    await recommend({ registry, signer: alpha, candidateId: gammaId, score: toFixed("0.9") });
+    await recommend({ registry, signer: beta, candidateId: gammaId, score: toFixed("0.6") });
+    const activated = await activate({
+      registry,
+      assessor: governance,
+      orgId: gammaId,
+      legal: Level.Medium,
+      capability: Level.Medium,
+    });
+    // Governance then doubles the damping: the live pre-trust of the same recommendations falls.
+    const p = defaultTrustParameters; // the fixture's
+    await ledger.connect(governance).setParameters({ ...p, recommendationDamping: p.recommendationDamping * 2n });
+    expect(await registry.preTrustOf(gammaId)).to.be.lessThan(activated.preTrust);
+
+    const why = await explainInitialTrust({ registry, ledger, orgId: gammaId });
+    const org = await registry.organization(gammaId);
+    expect([org.preTrust, org.initialTrust]).to.deep.equal([activated.preTrust, activated.initialTrust]);
+    expect(why.blockNumber).to.equal(activated.blockNumber);
+    expect(why.preTrust.value).to.equal(activated.preTrust);
+    expect(why.preTrust.weight).to.equal(p.weightPreTrust);
+    expect(why.initialTrust).to.equal(activated.initialTrust);
+    expect(why.recomputed).to.equal(activated.initialTrust);
+  });
+
   it("shows the public community's cap in the recomputation", async () => {
     const { registry, ledger, alphaId } = await networkHelpers.loadFixture(publicCommunity);
     const why = await explainInitialTrust({ registry, ledger, orgId: alphaId });
@@ -71,6 +99,16 @@ describe("explainInitialTrust", () => {
   describe("throws", () => {
     it("when the organization was never activated", async () => {
       const { registry, ledger, gammaId } = await networkHelpers.loadFixture(deployed);
+      const failure = await explainInitialTrust({ registry, ledger, orgId: gammaId }).then(
+        () => undefined,
+        (error: Error) => error,
+      );
+      expect(failure?.message).to.equal(`organization ${gammaId} was never activated`);
+    });
+
+    it("when the organization was rejected", async () => {
+      const { registry, ledger, governance, gammaId } = await networkHelpers.loadFixture(deployed);
+      await reject({ registry, assessor: governance, orgId: gammaId, reasonHash: id("rejected") });
       const failure = await explainInitialTrust({ registry, ledger, orgId: gammaId }).then(
         () => undefined,
         (error: Error) => error,

@@ -29,6 +29,7 @@ describe("getOrganization", () => {
       memberCount: 1n,
       recommendationCount: 0n,
       preTrust: 0n,
+      preTrustAtActivation: 0n, // a founder: nobody could recommend it
       profileVersion: 1n,
       profileHash: request.profileHash,
       profileURI: request.profileURI,
@@ -36,6 +37,8 @@ describe("getOrganization", () => {
     expect(org.activatedAt).to.be.greaterThan(org.requestedAt);
     const [recorded, updatedAt] = await ledger.recordedTrustOf(alphaId);
     expect([org.recordedTrust, org.trustUpdatedAt]).to.deep.equal([recorded, updatedAt]);
+    expect(org.trustUpdatedAt).to.equal(org.activatedAt); // never rated: the recorded value is the initial one
+    expect(org.initialTrust).to.equal(recorded);
     expect(org.trust).to.equal(await ledger.trustOf(alphaId));
     expect(org.trust).to.be.lessThan(org.recordedTrust); // 1000 blocks of decay
   });
@@ -44,7 +47,15 @@ describe("getOrganization", () => {
     const { registry, ledger, gammaId } = await networkHelpers.loadFixture(deployed);
     const before = await connection.ethers.provider.getBlockNumber();
     const org = await getOrganization({ registry, ledger, orgId: gammaId, blockTag: before });
-    expect(org).to.deep.include({ status: "Pending", legal: "None", capability: "None", trust: 0n, activatedAt: 0n });
+    expect(org).to.deep.include({
+      status: "Pending",
+      legal: "None",
+      capability: "None",
+      trust: 0n,
+      activatedAt: 0n,
+      preTrustAtActivation: 0n,
+      initialTrust: 0n,
+    });
     expect(org.blockNumber).to.equal(before);
   });
 

@@ -46,6 +46,7 @@ describe("rate", () => {
       orgId: betaId,
       contributionId: rating.contributionId,
       rater: governance.address,
+      raterOrgId: 0n,
       integrity: rating.scores.integrity,
       intent: rating.scores.intent,
     });

@@ -32,7 +32,9 @@ describe("rateBatch", () => {
     const { gainRate, lossRate } = await ledger.parameters();
     expect(batch.rated[0].oldTrust).to.equal(alphaBefore);
     expect(batch.rated[0].newTrust).to.equal(evolve(alphaBefore, batch.rated[0].score, gainRate, lossRate, ONE));
-    expect(batch.signals.map((s) => [s.orgId, s.integrity])).to.deep.equal([[betaId, ratings[2].scores.integrity]]);
+    expect(batch.signals.map((s) => [s.orgId, s.raterOrgId, s.integrity])).to.deep.equal([
+      [betaId, 0n, ratings[2].scores.integrity],
+    ]);
     expect(batch.skipped).to.deep.equal([
       {
         index: 1,

@@ -70,6 +70,7 @@ function parseSections(markdown: string): Section[] {
 
 const DOC = readFileSync(new URL("../../docs/errors.md", import.meta.url), "utf8");
 const TRUST_MODEL = readFileSync(new URL("../../docs/trust-model.md", import.meta.url), "utf8");
+const ACCESS = readFileSync(new URL("../../docs/access-and-upgrades.md", import.meta.url), "utf8");
 const ABI_ERRORS = await loadAbiErrors();
 const SECTIONS = parseSections(DOC);
 
@@ -116,6 +117,7 @@ describe("docs/errors.md", function () {
     for (const [name, text] of [
       ["docs/errors.md", DOC],
       ["docs/trust-model.md", TRUST_MODEL],
+      ["docs/access-and-upgrades.md", ACCESS],
     ] as const) {
       it(`mentions only current Credence errors in ${name}`, function () {
         const known = new Set([...ABI_ERRORS.values()].map(({ fragment }) => fragment.name));

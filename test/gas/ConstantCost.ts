@@ -7,8 +7,9 @@ import { countryCode, toFixed } from "../../src/fixedPoint.js";
 import { type Connection, deploySuite, profileOf, type Suite } from "../helpers/fixtures.js";
 
 /**
- * Constant cost: the gas of a join, a recommendation, an activation, a platform rating, a peer rating, a member
- * addition and a profile edit is the same (within 2%) in a community of 10 organizations and in one of 1,000.
+ * Constant cost: the gas of a join, a recommendation, an activation, a platform rating, a peer rating (of the
+ * contribution the platform rated), a member addition and a profile edit is the same (within 2%) in a community of
+ * 10 organizations and in one of 1,000.
  *
  * Both communities are populated honestly, through real transactions (a `requestJoin` by each organization's own
  * admin account and an `activate` by the assessor), each on its own in-process chain. Then the same scenario runs
@@ -182,15 +183,17 @@ async function runScenario(community: Community): Promise<Map<string, Measuremen
       evidenceHash: id("gas:evidence:1"),
     }),
   );
+  // A peer rates the contribution the platform has just rated (peers rate only platform-rated contributions).
   await measure(
     "peerRate",
     ledger.connect(founders[FOUNDERS - 1]).peerRate({
       orgId: candidateId,
-      contributionId: id("gas:contribution:2"),
+      contributionId: id("gas:contribution:1"),
       scores,
       evidenceHash: id("gas:evidence:2"),
     }),
   );
+  expect(await ledger.hasRated(candidateId, id("gas:contribution:1"), BigInt(FOUNDERS))).to.equal(true);
   await measure("addMember", registry.connect(candidate).addMember(candidateId, newMember.address));
   await measure(
     "setProfile",

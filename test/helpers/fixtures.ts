@@ -1,13 +1,12 @@
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { id } from "ethers";
-import type { network } from "hardhat";
 
-import CredenceModule from "../../deploy/modules/Credence.js";
+import { type Connection, deploySuite as deployWithLibrary } from "../../src/actions/deploySuite.js";
 import { Level } from "../../src/constants.js";
 import { countryCode } from "../../src/fixedPoint.js";
 import type { CredenceAccessManager, EntityRegistry, TrustLedger } from "../../types/index.js";
 
-export type Connection = Awaited<ReturnType<typeof network.create>>;
+export type { Connection };
 
 export interface Suite {
   manager: CredenceAccessManager;
@@ -15,19 +14,14 @@ export interface Suite {
   registry: EntityRegistry;
 }
 
-/** Deploys the suite with the Ignition module, default parameters unless overridden. */
+/**
+ * Deploys the suite with the Ignition module, default parameters unless overridden. `parameters` are raw Ignition
+ * parameters of the Credence module (bigints as decimal strings); each given key replaces the default whole. The
+ * deployment itself is the library's (src/actions/deploySuite.ts), so tests and tools deploy the same way.
+ */
 export async function deploySuite(connection: Connection, parameters: Record<string, unknown> = {}): Promise<Suite> {
-  const { ignition, ethers } = connection;
-  const deployed = await ignition.deploy(CredenceModule, {
-    parameters: { Credence: parameters as never },
-  });
-  const at = async <T>(name: string, contract: { getAddress(): Promise<string> }) =>
-    (await ethers.getContractAt(name, await contract.getAddress())) as unknown as T;
-  return {
-    manager: await at<CredenceAccessManager>("CredenceAccessManager", deployed.manager),
-    ledger: await at<TrustLedger>("TrustLedger", deployed.ledger),
-    registry: await at<EntityRegistry>("EntityRegistry", deployed.registry),
-  };
+  const { manager, ledger, registry } = await deployWithLibrary({ connection, ignitionParameters: parameters });
+  return { manager, ledger, registry };
 }
 
 let identityCounter = 0;

@@ -58,6 +58,8 @@ export function shouldBehaveLikeJoinRequest(
     expect(org.recommendationCount).to.equal(0n);
     expect(org.recommendationWeightSum).to.equal(0n);
     expect(org.recommendationScoreSum).to.equal(0n);
+    expect(org.preTrust).to.equal(0n);
+    expect(org.initialTrust).to.equal(0n);
     expect(org.profileVersion).to.equal(1n);
     expect(org.profileHash).to.equal(request.profileHash);
     expect(org.profileURI).to.equal(request.profileURI);
@@ -121,13 +123,60 @@ export function shouldBehaveLikeJoinRequest(
     expect(await f.registry.statusOf(before + 1n)).to.equal(Status.Pending);
   });
 
+  it("lets an identity rejected twice ask a third time, each time as a new organization", async () => {
+    const f = await loadCommunity();
+    const identity = (await f.registry.organization(Org.Rejected)).identityHash;
+    const second = (await f.registry.organizationCount()) + 1n;
+    await entry.send(f, requestFor(f.frank, "frank", { identityHash: identity }));
+    await f.registry.connect(f.assessor).reject(second, ZeroHash);
+    const third = requestFor(f.grace, "grace", { identityHash: identity });
+    await expect(entry.send(f, third))
+      .to.emit(f.registry, "JoinRequested")
+      .withArgs(second + 1n, identity, f.grace.address, DE, entry.submitter(f, third));
+    expect(await f.registry.organizationByIdentity(identity)).to.equal(second + 1n);
+  });
+
   describe("reverts", () => {
-    it("when the identity is already registered", async () => {
+    it("when the identity is already registered (Pending)", async () => {
       const f = await loadCommunity();
       const request = requestFor(f.frank, "frank", { identityHash: f.candidateIdentity });
       await expect(entry.send(f, request))
         .to.be.revertedWithCustomError(f.registry, "EntityRegistryDuplicateIdentity")
         .withArgs(f.candidateIdentity, Org.Pending);
+    });
+
+    for (const [label, orgId] of [
+      ["Active", Org.Active],
+      ["Expelled", Org.Expelled],
+    ] as const) {
+      it(`when the identity belongs to an ${label} organization`, async () => {
+        const f = await loadCommunity();
+        const identity = (await f.registry.organization(orgId)).identityHash;
+        await expect(entry.send(f, requestFor(f.frank, "frank", { identityHash: identity })))
+          .to.be.revertedWithCustomError(f.registry, "EntityRegistryDuplicateIdentity")
+          .withArgs(identity, orgId);
+      });
+    }
+
+    it("when a rejected identity already asked again (its new organization is Pending)", async () => {
+      const f = await loadCommunity();
+      const identity = (await f.registry.organization(Org.Rejected)).identityHash;
+      const newId = (await f.registry.organizationCount()) + 1n;
+      await entry.send(f, requestFor(f.frank, "frank", { identityHash: identity }));
+      await expect(entry.send(f, requestFor(f.grace, "grace", { identityHash: identity })))
+        .to.be.revertedWithCustomError(f.registry, "EntityRegistryDuplicateIdentity")
+        .withArgs(identity, newId);
+    });
+
+    it("when a rejected identity asked again and its new organization was activated", async () => {
+      const f = await loadCommunity();
+      const identity = (await f.registry.organization(Org.Rejected)).identityHash;
+      const newId = (await f.registry.organizationCount()) + 1n;
+      await entry.send(f, requestFor(f.frank, "frank", { identityHash: identity }));
+      await f.registry.connect(f.assessor).activate(newId, Level.High, Level.High);
+      await expect(entry.send(f, requestFor(f.grace, "grace", { identityHash: identity })))
+        .to.be.revertedWithCustomError(f.registry, "EntityRegistryDuplicateIdentity")
+        .withArgs(identity, newId);
     });
 
     it("when the admin account is the admin of another organization", async () => {

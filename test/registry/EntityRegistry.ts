@@ -4,12 +4,14 @@ import { ZeroAddress, ZeroHash, dataSlice, getAddress, id } from "ethers";
 import { network } from "hardhat";
 
 import { Level, ONE, ProfileAction, Status, TrustChangeReason } from "../../src/constants.js";
-import { defaultCountries, defaultEntryCriteria, toCountryEntry } from "../../src/defaults.js";
+import { defaultCountries, defaultEntryCriteria, defaultTrustParameters, toCountryEntry } from "../../src/defaults.js";
 import { countryCode, toFixed } from "../../src/fixedPoint.js";
 import type { EntityRegistry } from "../../types/index.js";
-import { newIdentity, profileOf } from "../helpers/fixtures.js";
+import { joinAndActivate, newIdentity, profileOf } from "../helpers/fixtures.js";
+import { rating, scores } from "../trust/helpers.js";
 import { shouldBehaveLikeJoinRequest, shouldBehaveLikeOrganizationAdminOperation } from "./EntityRegistry.behavior.js";
 import {
+  type CommunityFixture,
   DE,
   Org,
   REASON,
@@ -250,6 +252,24 @@ describe("EntityRegistry", () => {
 
   describe("recommend", () => {
     const SCORE = toFixed("0.8");
+    const LOW = toFixed("0.05");
+
+    /**
+     * Activates six organizations (admins frank, grace, outsider and three spare signers) and brings each one's
+     * trust to exactly `trust`: with a loss rate of 1 a platform rating sets trust to its score, and a value under
+     * the baseline does not decay. Returns their admins.
+     */
+    async function activateLowTrust(f: CommunityFixture, trust: bigint): Promise<HardhatEthersSigner[]> {
+      expect(trust).to.be.lessThan(defaultTrustParameters.baseline);
+      await f.ledger.connect(f.governance).setParameters({ ...defaultTrustParameters, lossRate: ONE });
+      const admins = [f.frank, f.grace, f.outsider, ...(await ethers.getSigners()).slice(15, 18)];
+      for (const [index, admin] of admins.entries()) {
+        const orgId = await joinAndActivate(f, admin, f.assessor);
+        await f.ledger.connect(f.assessor).rate(rating(orgId, `low-${index}`, scores(trust)));
+        expect((await f.ledger.recordedTrustOf(orgId))[0]).to.equal(trust);
+      }
+      return admins;
+    }
 
     it("records the recommender organization's trust at that block as the weight", async () => {
       const f = await loadCommunity();
@@ -291,9 +311,73 @@ describe("EntityRegistry", () => {
       expect(await f.registry.recommendersOf(Org.Pending)).to.deep.equal([Org.Active2, Org.Active]);
 
       const { recommendationDamping } = await f.ledger.parameters();
-      const expected = preTrust(scoreSum, bobWeight + aliceWeight, 2n, recommendationDamping);
+      const expected = preTrust(scoreSum, bobWeight + aliceWeight, recommendationDamping);
       expect(expected).to.be.greaterThan(0n);
+      // weightedScoreSum * 1e18 / (W + k * 1e18): the weighted mean damped by W / (W + k).
+      expect(expected).to.equal((scoreSum * ONE) / (bobWeight + aliceWeight + recommendationDamping * ONE));
       expect(await f.registry.preTrustOf(Org.Pending)).to.equal(expected);
+    });
+
+    it("damps pre-trust by the recommenders' total trust: many low-trust recommenders add little", async () => {
+      const f = await loadCommunity();
+      const lowTrust = await activateLowTrust(f, LOW);
+      const { recommendationDamping } = await f.ledger.parameters();
+      /** The candidate's pre-trust from its recorded aggregates, checked against preTrustOf. */
+      const preTrustNow = async () => {
+        const candidate = await f.registry.organization(Org.Pending);
+        const expected = preTrust(
+          candidate.recommendationScoreSum,
+          candidate.recommendationWeightSum,
+          recommendationDamping,
+        );
+        expect(await f.registry.preTrustOf(Org.Pending)).to.equal(expected);
+        return expected;
+      };
+
+      // One trusted recommender (alice's organization), full score.
+      const aliceBlock = await blockOf(await f.registry.connect(f.alice).recommend(Org.Pending, ONE));
+      const aliceWeight = await trustAtBlock(f.ledger, Org.Active, aliceBlock);
+      const afterTrusted = await preTrustNow();
+      expect(afterTrusted).to.equal((aliceWeight * ONE) / (aliceWeight + recommendationDamping * ONE));
+
+      // Six low-trust recommenders, full score each: their total trust (0.3) is less than alice's alone.
+      for (const admin of lowTrust) await f.registry.connect(admin).recommend(Org.Pending, ONE);
+      const afterLow = await preTrustNow();
+      const lowWeight = LOW * BigInt(lowTrust.length);
+      expect(lowWeight).to.be.lessThan(aliceWeight);
+      expect((await f.registry.organization(Org.Pending)).recommendationWeightSum).to.equal(aliceWeight + lowWeight);
+      expect(afterLow).to.equal(
+        ((aliceWeight + lowWeight) * ONE) / (aliceWeight + lowWeight + recommendationDamping * ONE),
+      );
+
+      // One more trusted recommender (bob's organization) adds more than the six low-trust ones together.
+      await f.registry.connect(f.bob).recommend(Org.Pending, ONE);
+      const afterSecondTrusted = await preTrustNow();
+      expect(afterLow).to.be.greaterThan(afterTrusted);
+      expect(afterSecondTrusted - afterLow).to.be.greaterThan(afterLow - afterTrusted);
+      expect((await f.registry.organization(Org.Pending)).recommendationCount).to.equal(8n);
+    });
+
+    it("gives less pre-trust to six low-trust recommenders than to one trusted recommender", async () => {
+      const f = await loadCommunity();
+      const lowTrust = await activateLowTrust(f, LOW);
+      const [profileHash, profileURI] = profileOf("second-candidate");
+      // The Pending candidate (carol) gets the six low-trust recommendations; a second candidate gets alice's.
+      for (const admin of lowTrust) await f.registry.connect(admin).recommend(Org.Pending, ONE);
+      const signer = (await ethers.getSigners())[18];
+      await f.registry.connect(signer).requestJoin(newIdentity("second"), DE, profileHash, profileURI);
+      const secondId = await f.registry.organizationOf(signer);
+      const aliceBlock = await blockOf(await f.registry.connect(f.alice).recommend(secondId, ONE));
+      const aliceWeight = await trustAtBlock(f.ledger, Org.Active, aliceBlock);
+
+      const { recommendationDamping } = await f.ledger.parameters();
+      const manyLow = await f.registry.preTrustOf(Org.Pending);
+      const oneTrusted = await f.registry.preTrustOf(secondId);
+      const lowWeight = LOW * BigInt(lowTrust.length);
+      expect(lowWeight).to.be.lessThan(aliceWeight);
+      expect(manyLow).to.equal((lowWeight * ONE) / (lowWeight + recommendationDamping * ONE));
+      expect(oneTrusted).to.equal((aliceWeight * ONE) / (aliceWeight + recommendationDamping * ONE));
+      expect(oneTrusted).to.be.greaterThan(manyLow);
     });
 
     it("accepts any member account of an Active organization", async () => {
@@ -427,6 +511,14 @@ describe("EntityRegistry", () => {
       await f.registry.connect(f.bob).recommend(Org.Pending, toFixed("0.6"));
       const pre = await f.registry.preTrustOf(Org.Pending);
       expect(pre).to.be.greaterThan(0n);
+      const pending = await f.registry.organization(Org.Pending);
+      const { recommendationDamping } = await f.ledger.parameters();
+      expect(pre).to.equal(
+        preTrust(pending.recommendationScoreSum, pending.recommendationWeightSum, recommendationDamping),
+      );
+      // Nothing is recorded before activation.
+      expect(pending.preTrust).to.equal(0n);
+      expect(pending.initialTrust).to.equal(0n);
       const initial = await expectedInitialTrust(f, pre, Level.High, Level.Medium);
       const totalBefore = await f.ledger.totalTrust();
 
@@ -447,6 +539,9 @@ describe("EntityRegistry", () => {
       expect(org.legal).to.equal(Level.High);
       expect(org.capability).to.equal(Level.Medium);
       expect(org.activatedAt).to.equal(block);
+      // The record keeps the OrganizationActivated figures.
+      expect(org.preTrust).to.equal(pre);
+      expect(org.initialTrust).to.equal(initial);
       expect(await f.ledger.recordedTrustOf(Org.Pending)).to.deep.equal([initial, block]);
       expect(await f.ledger.totalTrust()).to.equal(totalBefore + initial);
       await networkHelpers.mine(1);
@@ -461,9 +556,33 @@ describe("EntityRegistry", () => {
     it("activates a founder without recommendations under the default criteria (pre-trust 0)", async () => {
       const f = await loadCommunity();
       const initial = await expectedInitialTrust(f, 0n, Level.Low, Level.Low);
+      expect(initial).to.be.greaterThan(0n);
       await expect(f.registry.connect(f.assessor).activate(Org.Pending, Level.Low, Level.Low))
         .to.emit(f.registry, "OrganizationActivated")
         .withArgs(Org.Pending, Level.Low, Level.Low, 0n, initial);
+      const org = await f.registry.organization(Org.Pending);
+      expect(org.preTrust).to.equal(0n);
+      expect(org.initialTrust).to.equal(initial);
+    });
+
+    it("keeps the activation's pre-trust and initial trust in the record when parameters change later", async () => {
+      const f = await loadCommunity();
+      await f.registry.connect(f.alice).recommend(Org.Pending, toFixed("0.9"));
+      const tx = await f.registry.connect(f.assessor).activate(Org.Pending, Level.High, Level.High);
+      const receipt = await tx.wait();
+      const activated = receipt!.logs
+        .map((log) => f.registry.interface.parseLog(log))
+        .find((event) => event?.name === "OrganizationActivated");
+      const [, , , pre, initial] = activated!.args;
+      expect(pre).to.be.greaterThan(0n);
+
+      // A different damping changes what the formula gives now, not what was recorded at activation.
+      await f.ledger.connect(f.governance).setParameters({ ...defaultTrustParameters, recommendationDamping: 0n });
+      expect(await f.registry.preTrustOf(Org.Pending)).to.not.equal(pre);
+      const org = await f.registry.organization(Org.Pending);
+      expect(org.preTrust).to.equal(pre);
+      expect(org.initialTrust).to.equal(initial);
+      expect((await f.ledger.recordedTrustOf(Org.Pending))[0]).to.equal(initial);
     });
 
     it("activates a candidate exactly at every minimum", async () => {
@@ -517,6 +636,20 @@ describe("EntityRegistry", () => {
         });
         await expect(f.registry.connect(f.assessor).activate(Org.Pending, Level.High, Level.High))
           .to.be.revertedWithCustomError(f.registry, "EntityRegistryExcludedCountry")
+          .withArgs(DE);
+      });
+
+      it("when the candidate's country was unlisted and excluded after it asked to join (unlisted first)", async () => {
+        const f = await loadCommunity();
+        await f.registry.connect(f.governance).setCountry(DE, {
+          dataPrivacy: 0n,
+          copyright: 0n,
+          cybercrime: 0n,
+          listed: false,
+          excluded: true,
+        });
+        await expect(f.registry.connect(f.assessor).activate(Org.Pending, Level.High, Level.High))
+          .to.be.revertedWithCustomError(f.registry, "EntityRegistryUnknownCountry")
           .withArgs(DE);
       });
 
@@ -786,15 +919,49 @@ describe("EntityRegistry", () => {
       expect((await f.registry.organization(Org.Pending)).memberCount).to.equal(1n);
     });
 
-    it("lets the admin of a Rejected organization leave it and join again", async () => {
+    it("lets the admin of a Rejected organization leave it as its last member account", async () => {
       const f = await loadCommunity();
+      await f.registry.connect(f.dave).removeMember(Org.Rejected, f.dave2);
       await expect(f.registry.connect(f.dave).removeMember(Org.Rejected, f.dave))
         .to.emit(f.registry, "MemberRemoved")
         .withArgs(Org.Rejected, f.dave.address, f.dave.address);
+      const org = await f.registry.organization(Org.Rejected);
+      expect(org.admin).to.equal(ZeroAddress);
+      expect(org.memberCount).to.equal(0n);
+      expect(org.status).to.equal(Status.Rejected);
       expect(await f.registry.organizationOf(f.dave)).to.equal(0n);
+
+      // Nobody administers the rejected organization any more, the old admin included.
+      await expect(f.registry.connect(f.dave).removeMember(Org.Rejected, f.dave))
+        .to.be.revertedWithCustomError(f.registry, "EntityRegistryNotOrganizationAdmin")
+        .withArgs(Org.Rejected, f.dave.address);
+      await expect(f.registry.connect(f.dave).addMember(Org.Rejected, f.frank))
+        .to.be.revertedWithCustomError(f.registry, "EntityRegistryNotOrganizationAdmin")
+        .withArgs(Org.Rejected, f.dave.address);
+    });
+
+    it("lets the released admin of a Rejected organization ask again with the same identity, as a new id", async () => {
+      const f = await loadCommunity();
       const identity = (await f.registry.organization(Org.Rejected)).identityHash;
-      await f.registry.connect(f.dave).requestJoin(identity, countryCode("DE"), REASON, "ipfs://profile/dave-again");
-      expect(await f.registry.organizationOf(f.dave)).to.equal(await f.registry.organizationCount());
+      await f.registry.connect(f.dave).removeMember(Org.Rejected, f.dave2);
+      await f.registry.connect(f.dave).removeMember(Org.Rejected, f.dave);
+
+      const [profileHash, profileURI] = profileOf("dave-again");
+      const newId = (await f.registry.organizationCount()) + 1n;
+      await expect(f.registry.connect(f.dave).requestJoin(identity, DE, profileHash, profileURI))
+        .to.emit(f.registry, "JoinRequested")
+        .withArgs(newId, identity, f.dave.address, DE, f.dave.address);
+      expect(newId).to.not.equal(Org.Rejected);
+      expect(await f.registry.organizationOf(f.dave)).to.equal(newId);
+      expect(await f.registry.organizationByIdentity(identity)).to.equal(newId);
+      expect(await f.registry.statusOf(newId)).to.equal(Status.Pending);
+      expect((await f.registry.organization(newId)).admin).to.equal(f.dave.address);
+      // The rejected organization stays as it was, without an admin.
+      expect(await f.registry.statusOf(Org.Rejected)).to.equal(Status.Rejected);
+      expect((await f.registry.organization(Org.Rejected)).admin).to.equal(ZeroAddress);
+      // Its former member account is free too, and can be bound to the new organization.
+      await f.registry.connect(f.dave).addMember(newId, f.dave2);
+      expect(await f.registry.organizationOf(f.dave2)).to.equal(newId);
     });
 
     it("releases a member account of a Rejected organization", async () => {
@@ -848,11 +1015,45 @@ describe("EntityRegistry", () => {
           .withArgs(Org.Active, f.alice2.address);
       });
 
-      it("when the account is the organization's admin", async () => {
+      it("when the account is the admin of an Active organization", async () => {
         const f = await loadCommunity();
         await expect(f.registry.connect(f.alice).removeMember(Org.Active, f.alice))
           .to.be.revertedWithCustomError(f.registry, "EntityRegistryCannotRemoveAdmin")
           .withArgs(Org.Active, f.alice.address);
+      });
+
+      it("when the account is the admin of an Active organization, even as its last member account", async () => {
+        const f = await loadCommunity();
+        await f.registry.connect(f.alice).removeMember(Org.Active, f.alice2);
+        expect((await f.registry.organization(Org.Active)).memberCount).to.equal(1n);
+        await expect(f.registry.connect(f.alice).removeMember(Org.Active, f.alice))
+          .to.be.revertedWithCustomError(f.registry, "EntityRegistryCannotRemoveAdmin")
+          .withArgs(Org.Active, f.alice.address);
+      });
+
+      it("when the account is the admin of a Pending organization", async () => {
+        const f = await loadCommunity();
+        await expect(f.registry.connect(f.carol).removeMember(Org.Pending, f.carol))
+          .to.be.revertedWithCustomError(f.registry, "EntityRegistryCannotRemoveAdmin")
+          .withArgs(Org.Pending, f.carol.address);
+      });
+
+      it("when the account is the admin of a Pending organization, even as its last member account", async () => {
+        const f = await loadCommunity();
+        await f.registry.connect(f.carol).removeMember(Org.Pending, f.carol2);
+        expect((await f.registry.organization(Org.Pending)).memberCount).to.equal(1n);
+        await expect(f.registry.connect(f.carol).removeMember(Org.Pending, f.carol))
+          .to.be.revertedWithCustomError(f.registry, "EntityRegistryCannotRemoveAdmin")
+          .withArgs(Org.Pending, f.carol.address);
+      });
+
+      it("when the account is the admin of a Rejected organization that has other member accounts", async () => {
+        const f = await loadCommunity();
+        expect((await f.registry.organization(Org.Rejected)).memberCount).to.equal(2n);
+        await expect(f.registry.connect(f.dave).removeMember(Org.Rejected, f.dave))
+          .to.be.revertedWithCustomError(f.registry, "EntityRegistryCannotRemoveAdmin")
+          .withArgs(Org.Rejected, f.dave.address);
+        expect((await f.registry.organization(Org.Rejected)).admin).to.equal(f.dave.address);
       });
 
       it("when the organization is Expelled, even for one of its own accounts", async () => {

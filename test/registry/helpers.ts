@@ -1,72 +1,12 @@
-import { ONE, Role } from "../../src/constants.js";
+import { Role } from "../../src/constants.js";
 import { defaultEntryCriteria, type EntryCriteria } from "../../src/defaults.js";
 import { countryCode } from "../../src/fixedPoint.js";
 import type { TrustLedger } from "../../types/index.js";
 import { type Connection, deploySuite, joinAndActivate, newIdentity, profileOf } from "../helpers/fixtures.js";
 
-/**
- * TypeScript replicas of the TrustMath formulas the registry relies on, so that tests derive expected values
- * at an exact block instead of hard-coding figures that move as blocks are mined.
- */
-
-/** 2^(-2^-k) for k = 1..20, in the order TrustMath.decayFactor applies them (bit 19 first). */
-const FRACTIONAL_HALVINGS = [
-  707106781186547524n,
-  840896415253714543n,
-  917004043204671231n,
-  957603280698573646n,
-  978572062087700134n,
-  989228013193975484n,
-  994599423483633175n,
-  997296056085470126n,
-  998647112890970173n,
-  999323327502650752n,
-  999661606496243683n,
-  999830788931929063n,
-  999915390886613497n,
-  999957694548431132n,
-  999978847050491929n,
-  999989423469314464n,
-  999994711720674283n,
-  999997355856841394n,
-  999998677927546759n,
-  999999338963554895n,
-];
-
-/** TrustMath.decayFactor: 2^(-elapsed / halfLife) in 18 decimals, with the contract's quantization. */
-export function decayFactor(elapsed: bigint, halfLife: bigint): bigint {
-  const halvings = elapsed / halfLife;
-  if (halvings >= 64n) return 0n;
-  const fraction = ((elapsed % halfLife) << 20n) / halfLife;
-  let factor = ONE;
-  FRACTIONAL_HALVINGS.forEach((constant, index) => {
-    if ((fraction & (1n << BigInt(19 - index))) !== 0n) factor = (factor * constant) / ONE;
-  });
-  return factor >> halvings;
-}
-
-/** TrustMath.decay: the part above the baseline halves every half-life. */
-export function decay(value: bigint, baseline: bigint, elapsed: bigint, halfLife: bigint): bigint {
-  if (value <= baseline || elapsed === 0n) return value;
-  return baseline + ((value - baseline) * decayFactor(elapsed, halfLife)) / ONE;
-}
-
-/** TrustMath.preTrust: the weighted mean score damped by n / (n + damping). */
-export function preTrust(weightedScoreSum: bigint, weightSum: bigint, count: bigint, damping: bigint): bigint {
-  if (count === 0n || weightSum === 0n) return 0n;
-  const mean = (weightedScoreSum * ONE) / weightSum;
-  return (mean * count) / (count + damping);
-}
-
-/** The value of an assessment level in the initial-trust formula (Low = 1/3, Medium = 2/3, High = 1). */
-export function levelValue(level: number): bigint {
-  return (BigInt(level) * ONE) / 3n;
-}
-
-/** EntityRegistry._indirectTrust: mean of data privacy, copyright and (1 - cybercrime), rounded down. */
-export function indirectTrust(row: { dataPrivacy: bigint; copyright: bigint; cybercrime: bigint }): bigint {
-  return (row.dataPrivacy + row.copyright + (ONE - row.cybercrime)) / 3n;
-}
+// The trust model's arithmetic, shared with front-ends: tests derive exact expectations from it.
+export { decay, decayFactor, indirectTrust, levelValue, preTrust } from "../../src/trustModel.js";
+import { decay } from "../../src/trustModel.js";
 
 /** An organization's trust at `block` (its `trustOf` in that block), from its recorded value and the parameters. */
 export async function trustAtBlock(ledger: TrustLedger, orgId: bigint, block: bigint): Promise<bigint> {

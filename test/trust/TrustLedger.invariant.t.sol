@@ -5,18 +5,22 @@ import {Test} from "forge-std/Test.sol";
 
 import {Roles} from "../../contracts/access/Roles.sol";
 import {IEntityRegistry} from "../../contracts/interfaces/IEntityRegistry.sol";
+import {ITrustLedger} from "../../contracts/interfaces/ITrustLedger.sol";
+import {TrustMath} from "../../contracts/trust/TrustMath.sol";
 import {CommunityHandler} from "../helpers/sol/CommunityHandler.sol";
 import {SuiteDeployer} from "../helpers/sol/SuiteDeployer.sol";
 
 /**
  * @notice Invariants of the TrustLedger and EntityRegistry over the real proxies, driven by {CommunityHandler}:
- * joins, recommendations, activations, rejections, platform and peer ratings, member changes, expulsions, written
- * decay and passing blocks. The test contract is governance; the handler holds ASSESSOR and PENALTY.
+ * joins (and rejected identities asking again), recommendations, activations, rejections, platform and peer
+ * ratings (and peer ratings of unknown contributions), member changes (a rejected organization's admin leaving
+ * last), expulsions, written decay, trust-parameter changes, readings of past trust and passing blocks. The test
+ * contract is governance (the handler pranks it to change parameters); the handler holds ASSESSOR and PENALTY.
  *
- * Every invariant re-applies the handler's block number first, and runs with `failOnRevert`: the handler only
- * makes calls its model says succeed, so any revert is a contract (or model) bug. Runs and depth are set per
- * invariant for the `default` test profile (32 runs of 200 calls, under 10 seconds on an idle two-core machine);
- * a CI profile in hardhat.config.ts (`test.solidity.profiles.ci.invariant`) can raise them.
+ * Every invariant re-applies the handler's block number first. hardhat.config.ts runs invariants with
+ * `failOnRevert` in every profile: the handler only makes calls its model says succeed, so any revert is a
+ * contract (or model) bug. Runs and depth are set per invariant for the `default` test profile only (32 runs of
+ * 200 calls); `npx hardhat test solidity --test-profile deep` uses that profile's longer campaigns.
  */
 contract TrustLedgerInvariantTest is Test {
     uint256 internal constant ONE = 1e18;
@@ -26,7 +30,10 @@ contract TrustLedgerInvariantTest is Test {
 
     function setUp() public {
         suite = SuiteDeployer.deploy(address(this));
-        handler = new CommunityHandler(suite.registry, suite.ledger);
+        handler = new CommunityHandler(suite.registry, suite.ledger, address(this));
+        // The suite sets no penalty hook: a low-integrity rating only emits its event, and no handler call can
+        // be rejected by a hook.
+        assertEq(suite.ledger.penaltyHook(), address(0));
         suite.manager.grantRole(Roles.ASSESSOR, address(handler), 0);
         suite.manager.grantRole(Roles.PENALTY, address(handler), 0);
 
@@ -49,7 +56,6 @@ contract TrustLedgerInvariantTest is Test {
      * organization's record is zero and counts for nothing.
      * hardhat-config: default.invariant.runs = 32
      * hardhat-config: default.invariant.depth = 200
-     * hardhat-config: invariant.failOnRevert = true
      */
     function invariant_totalTrustEqualsSumOfRecorded() public {
         vm.roll(handler.currentBlock());
@@ -67,7 +73,6 @@ contract TrustLedgerInvariantTest is Test {
      * @dev Pending decay only lowers current trust below the recorded value.
      * hardhat-config: default.invariant.runs = 32
      * hardhat-config: default.invariant.depth = 200
-     * hardhat-config: invariant.failOnRevert = true
      */
     function invariant_currentTrustAtMostTotal() public {
         vm.roll(handler.currentBlock());
@@ -87,7 +92,6 @@ contract TrustLedgerInvariantTest is Test {
      * @dev Trust is a fraction of one everywhere; organizations never activated have none.
      * hardhat-config: default.invariant.runs = 32
      * hardhat-config: default.invariant.depth = 200
-     * hardhat-config: invariant.failOnRevert = true
      */
     function invariant_trustWithinBounds() public {
         vm.roll(handler.currentBlock());
@@ -109,7 +113,6 @@ contract TrustLedgerInvariantTest is Test {
      * for none; an account has rights exactly when that organization is Active.
      * hardhat-config: default.invariant.runs = 32
      * hardhat-config: default.invariant.depth = 200
-     * hardhat-config: invariant.failOnRevert = true
      */
     function invariant_noAccountInTwoOrganizations() public {
         vm.roll(handler.currentBlock());
@@ -126,7 +129,6 @@ contract TrustLedgerInvariantTest is Test {
      * @dev Expulsion is final: never Active again, no trust, no rights for its accounts (which stay bound).
      * hardhat-config: default.invariant.runs = 32
      * hardhat-config: default.invariant.depth = 200
-     * hardhat-config: invariant.failOnRevert = true
      */
     function invariant_expelledNeverActive() public {
         vm.roll(handler.currentBlock());
@@ -146,10 +148,11 @@ contract TrustLedgerInvariantTest is Test {
     }
 
     /**
-     * @dev The registry's own bookkeeping follows the model: status, admin, member and recommendation counts.
+     * @dev The registry's own bookkeeping follows the model: status, admin (zero once a rejected organization's
+     * admin left), member and recommendation counts, identity (the latest organization of an identity holds it),
+     * and the pre-trust and initial trust recorded at activation, which never change afterwards.
      * hardhat-config: default.invariant.runs = 32
      * hardhat-config: default.invariant.depth = 200
-     * hardhat-config: invariant.failOnRevert = true
      */
     function invariant_registryMatchesModel() public {
         vm.roll(handler.currentBlock());
@@ -161,6 +164,72 @@ contract TrustLedgerInvariantTest is Test {
             assertEq(org.admin, handler.ghostAdmin(orgs[i]), "admin");
             assertEq(org.memberCount, handler.ghostMemberCount(orgs[i]), "member count");
             assertEq(org.recommendationCount, handler.ghostRecommendationCount(orgs[i]), "recommendations");
+            bytes32 identity = handler.ghostIdentity(orgs[i]);
+            assertEq(org.identityHash, identity, "identity");
+            assertEq(
+                suite.registry.organizationByIdentity(identity),
+                handler.ghostOrganizationByIdentity(identity),
+                "organization by identity"
+            );
+            assertEq(org.preTrust, handler.ghostPreTrust(orgs[i]), "stored pre-trust");
+            assertEq(org.initialTrust, handler.ghostInitialTrust(orgs[i]), "stored initial trust");
         }
+    }
+
+    /**
+     * @dev History is final: trust and total trust read at a past block never change afterwards, whatever
+     * happens later (ratings, decay written, expulsions and, above all, trust-parameter changes: decay at a past
+     * block uses the baseline and half-life in force at that block).
+     * hardhat-config: default.invariant.runs = 32
+     * hardhat-config: default.invariant.depth = 200
+     */
+    function invariant_pastTrustNeverChanges() public {
+        vm.roll(handler.currentBlock());
+        CommunityHandler.PastTrust[] memory past = handler.pastTrust();
+        for (uint256 i = 0; i < past.length; ++i) {
+            assertEq(suite.ledger.trustAt(past[i].orgId, past[i].timepoint), past[i].trust, "past trust changed");
+            assertEq(suite.ledger.totalTrustAt(past[i].timepoint), past[i].total, "past total changed");
+        }
+    }
+
+    // ------------------------------------------------------------------ trustAt and setParameters (fuzz)
+
+    /**
+     * @dev An organization's trust at a past block decays with the baseline and half-life in force at that block
+     * (set by governance before it), and a later parameter change moves its current trust but not that value.
+     */
+    function testFuzz_trustAt_unchangedBySetParameters(
+        uint256 baseline1,
+        uint256 halfLife1,
+        uint256 baseline2,
+        uint256 halfLife2,
+        uint256 elapsed,
+        uint256 later
+    ) public {
+        uint256 orgId = handler.initializedOrganizations()[0];
+        (uint256 recorded, uint48 updatedAt) = suite.ledger.recordedTrustOf(orgId);
+        ITrustLedger.TrustParameters memory p1 = SuiteDeployer.defaultTrustParameters();
+        // Baselines under the recorded trust, so that it decays.
+        p1.baseline = uint64(bound(baseline1, 0, recorded - 1));
+        p1.halfLife = uint48(bound(halfLife1, 1, 2_592_000));
+        ITrustLedger.TrustParameters memory p2 = SuiteDeployer.defaultTrustParameters();
+        p2.baseline = uint64(bound(baseline2, 0, recorded - 1));
+        p2.halfLife = uint48(bound(halfLife2, 1, 2_592_000));
+
+        vm.roll(block.number + 1);
+        suite.ledger.setParameters(p1);
+        uint256 timepoint = block.number + bound(elapsed, 0, 3 * uint256(p1.halfLife));
+        vm.roll(timepoint + 1);
+        uint256 before = suite.ledger.trustAt(orgId, timepoint);
+        assertEq(before, TrustMath.decay(recorded, p1.baseline, timepoint - updatedAt, p1.halfLife));
+
+        suite.ledger.setParameters(p2);
+        vm.roll(block.number + 1 + bound(later, 0, 3 * uint256(p2.halfLife)));
+        assertEq(suite.ledger.trustAt(orgId, timepoint), before, "past trust changed");
+        assertEq(
+            suite.ledger.trustOf(orgId),
+            TrustMath.decay(recorded, p2.baseline, block.number - updatedAt, p2.halfLife),
+            "current trust, new parameters"
+        );
     }
 }

@@ -134,11 +134,14 @@ async function deployFixture() {
   };
 }
 
-/** The default fixture with a half-life of 100 blocks, so that decay is visible within a test. */
+/**
+ * The default fixture with a half-life of 100 blocks, so that decay is visible within a test. The activations
+ * happened under the default half-life: `parametersBlock` is the block from which 100 is in force.
+ */
 async function shortHalfLifeFixture() {
   const fixture = await deployFixture();
-  await fixture.ledger.setParameters(withParameters({ halfLife: 100n }));
-  return fixture;
+  const parametersBlock = await blockOf(await fixture.ledger.setParameters(withParameters({ halfLife: 100n })));
+  return { ...fixture, parametersBlock };
 }
 
 /** The default fixture with the baseline at 1: no trust ever decays, so A, B and E keep equal trust. */
@@ -515,6 +518,21 @@ describe("TrustLedger", function () {
   });
 
   describe("clearTrust", function () {
+    it("clears an initialized organization when called by a REGISTRY account", async function () {
+      const { ledger, manager, registrySigner, orgA } = await loadFixture(deployFixture);
+      await manager.grantRole(Role.REGISTRY, registrySigner, 0);
+      const before = await snapshotTrust(ledger, orgA);
+      const totalBefore = await ledger.totalTrust();
+      const tx = await ledger.connect(registrySigner).clearTrust(orgA, id("direct"));
+      const block = await blockOf(tx);
+      const current = trustAtBlock(before, block);
+      await expect(tx)
+        .to.emit(ledger, "TrustChanged")
+        .withArgs(orgA, current, 0n, -current, TrustChangeReason.Cleared, id("direct"));
+      expect(await ledger.recordedTrustOf(orgA)).to.deep.equal([0n, block]);
+      expect(await ledger.totalTrust()).to.equal(totalBefore - before.value);
+    });
+
     it("is called by the registry at expulsion", async function () {
       const { ledger, registry, orgA } = await loadFixture(deployFixture);
       const before = await snapshotTrust(ledger, orgA);
@@ -551,6 +569,19 @@ describe("TrustLedger", function () {
         await expect(ledger.connect(governance).clearTrust(orgA, ZeroHash))
           .to.be.revertedWithCustomError(ledger, "AccessManagedUnauthorized")
           .withArgs(governance.address);
+      });
+
+      it("when the organization's trust was never initialized", async function () {
+        const { ledger, manager, registrySigner, orgC } = await loadFixture(deployFixture);
+        await manager.grantRole(Role.REGISTRY, registrySigner, 0);
+        const totalBefore = await ledger.totalTrust();
+        for (const orgId of [UNKNOWN_ORG, orgC]) {
+          await expect(ledger.connect(registrySigner).clearTrust(orgId, id("no trust")))
+            .to.be.revertedWithCustomError(ledger, "TrustLedgerNotInitialized")
+            .withArgs(orgId);
+          expect(await ledger.recordedTrustOf(orgId)).to.deep.equal([0n, 0n]);
+        }
+        expect(await ledger.totalTrust()).to.equal(totalBefore);
       });
     });
   });
@@ -681,63 +712,105 @@ describe("TrustLedger", function () {
   });
 
   describe("computePreTrust", function () {
-    it("is zero without recommendations or without recommender trust", async function () {
+    it("is zero without recommender trust", async function () {
       const { ledger } = await loadFixture(deployFixture);
-      expect(await ledger.computePreTrust(0n, 0n, 0n)).to.equal(0n);
-      expect(await ledger.computePreTrust(toFixed("0.4"), toFixed("0.5"), 0n)).to.equal(0n);
-      expect(await ledger.computePreTrust(0n, 0n, 3n)).to.equal(0n);
+      expect(await ledger.computePreTrust(0n, 0n)).to.equal(0n);
+      expect(await ledger.computePreTrust(toFixed("0.4"), 0n)).to.equal(0n);
+      // No division by zero without damping either.
+      await ledger.setParameters(withParameters({ recommendationDamping: 0n }));
+      expect(await ledger.computePreTrust(0n, 0n)).to.equal(0n);
     });
 
-    it("damps the trust-weighted mean score by n / (n + k)", async function () {
+    it("damps the trust-weighted mean score by W / (W + k), W the recommenders' total trust", async function () {
       const { ledger } = await loadFixture(deployFixture);
-      // Two recommenders of trust 0.25 each, scores 0.6 and 1.0: weighted mean 0.8, damping k = 2.
+      // Two recommenders of trust 0.25 each, scores 0.6 and 1.0: weighted mean 0.8, W = 0.5, damping k = 2.
       const weightedScoreSum = toFixed("0.15") + toFixed("0.25");
       const weightSum = toFixed("0.5");
-      expect(await ledger.computePreTrust(weightedScoreSum, weightSum, 2n)).to.equal(
-        (toFixed("0.8") * 2n) / (2n + defaultTrustParameters.recommendationDamping),
+      expect(defaultTrustParameters.recommendationDamping).to.equal(2n);
+      // 0.8 * 0.5 / (0.5 + 2) = 0.16
+      expect(await ledger.computePreTrust(weightedScoreSum, weightSum)).to.equal(toFixed("0.16"));
+      expect(await ledger.computePreTrust(weightedScoreSum, weightSum)).to.equal(
+        (toFixed("0.8") * weightSum) / (weightSum + 2n * ONE),
       );
-      expect(await ledger.computePreTrust(weightedScoreSum, weightSum, 2n)).to.equal(toFixed("0.4"));
 
       await ledger.setParameters(withParameters({ recommendationDamping: 0n }));
-      expect(await ledger.computePreTrust(weightedScoreSum, weightSum, 2n)).to.equal(toFixed("0.8"));
+      expect(await ledger.computePreTrust(weightedScoreSum, weightSum)).to.equal(toFixed("0.8"));
+      // 0.8 * 0.5 / (0.5 + 1.5) = 0.2: the damping is a count of full-trust recommendations, not a fraction.
       await ledger.setParameters(withParameters({ recommendationDamping: 6n }));
-      expect(await ledger.computePreTrust(weightedScoreSum, weightSum, 2n)).to.equal(toFixed("0.2"));
+      expect(await ledger.computePreTrust(weightedScoreSum, weightSum)).to.equal(
+        preTrust(weightedScoreSum, weightSum, 6n),
+      );
+      expect(preTrust(weightedScoreSum, weightSum, 6n)).to.equal((toFixed("0.4") * ONE) / toFixed("6.5"));
     });
 
-    it("matches the integer formula on uneven inputs", async function () {
+    it("matches the integer formula on uneven inputs, rounding down", async function () {
       const { ledger } = await loadFixture(deployFixture);
-      const cases: [bigint, bigint, bigint][] = [
-        [123456789012345678n, 987654321098765432n, 1n],
-        [toFixed("1.7"), toFixed("2.9"), 3n],
-        [1n, 3n, 7n],
+      const cases: [bigint, bigint][] = [
+        [123456789012345678n, 987654321098765432n],
+        [toFixed("1.7"), toFixed("2.9")],
+        [1n, 3n],
+        [toFixed("0.3"), toFixed("0.3")],
       ];
-      for (const [sum, weights, count] of cases) {
-        expect(await ledger.computePreTrust(sum, weights, count)).to.equal(preTrust(sum, weights, count, 2n));
+      for (const damping of [2n, 0n, 7n, 1000n]) {
+        await ledger.setParameters(withParameters({ recommendationDamping: damping }));
+        for (const [sum, weights] of cases) {
+          expect(await ledger.computePreTrust(sum, weights)).to.equal(preTrust(sum, weights, damping));
+        }
       }
+      // 1 * 1e18 / (3 + 2e18) rounds down to 0.
+      await ledger.setParameters(defaultTrustParameters);
+      expect(await ledger.computePreTrust(1n, 3n)).to.equal(0n);
     });
 
-    it("grows with more recommendations, better scores and more trusted recommenders", async function () {
+    it("gives many low-trust recommenders little pre-trust and trusted recommenders more", async function () {
+      const { ledger } = await loadFixture(deployFixture);
+      /** `count` recommenders of trust `trust`, each scoring 1. */
+      const uniform = (count: bigint, trust: bigint) => ledger.computePreTrust(count * trust, count * trust);
+
+      // Ten recommenders of trust 0.05 (W = 0.5) give 0.5 / 2.5 = 0.2; one of trust 0.9 gives 0.9 / 2.9.
+      const tenLow = await uniform(10n, toFixed("0.05"));
+      const oneTrusted = await uniform(1n, toFixed("0.9"));
+      expect(tenLow).to.equal(toFixed("0.2"));
+      expect(oneTrusted).to.equal((toFixed("0.9") * ONE) / toFixed("2.9"));
+      expect(oneTrusted).to.be.greaterThan(tenLow);
+
+      // On top of one trusted recommender, five low-trust ones add less than one more trusted recommender.
+      const trusted = toFixed("0.9");
+      const lowTotal = 5n * toFixed("0.05");
+      const plusFiveLow = await ledger.computePreTrust(trusted + lowTotal, trusted + lowTotal);
+      const plusOneTrusted = await uniform(2n, trusted);
+      expect(plusFiveLow).to.be.greaterThan(oneTrusted);
+      expect(plusFiveLow - oneTrusted).to.be.lessThan(plusOneTrusted - oneTrusted);
+      expect(plusFiveLow - oneTrusted).to.be.lessThan((plusOneTrusted - oneTrusted) / 2n);
+
+      // Even sixty-four recommenders (the most the registry allows) of trust 0.01 stay under 0.25.
+      expect(await uniform(64n, toFixed("0.01"))).to.be.lessThan(toFixed("0.25"));
+      expect(await uniform(64n, toFixed("0.01"))).to.equal(preTrust(toFixed("0.64"), toFixed("0.64"), 2n));
+    });
+
+    it("grows with more trusted recommendations and better scores, and stays under the mean score", async function () {
       const { ledger } = await loadFixture(deployFixture);
       const trust = toFixed("0.6");
-      const uniform = (n: bigint, score: bigint) => ledger.computePreTrust((n * trust * score) / ONE, n * trust, n);
+      const uniform = (n: bigint, score: bigint) => ledger.computePreTrust((n * trust * score) / ONE, n * trust);
       const one = await uniform(1n, toFixed("0.8"));
       const two = await uniform(2n, toFixed("0.8"));
       const three = await uniform(3n, toFixed("0.8"));
       expect(one).to.be.greaterThan(0n);
       expect(two).to.be.greaterThan(one);
       expect(three).to.be.greaterThan(two);
+      expect(three).to.be.lessThan(toFixed("0.8"));
       expect(await uniform(2n, toFixed("0.9"))).to.be.greaterThan(await uniform(2n, toFixed("0.6")));
+      // Full scores from the most recommenders at full trust: 64 / 66, under 1.
+      expect(await ledger.computePreTrust(64n * ONE, 64n * ONE)).to.equal((64n * ONE) / 66n);
 
       // The same two scores (0.9 and 0.5), given by a trusted (0.9) and a little-trusted (0.2) recommender.
       const trustedLikes = await ledger.computePreTrust(
         (toFixed("0.9") * toFixed("0.9") + toFixed("0.2") * toFixed("0.5")) / ONE,
         toFixed("1.1"),
-        2n,
       );
       const trustedDoubts = await ledger.computePreTrust(
         (toFixed("0.9") * toFixed("0.5") + toFixed("0.2") * toFixed("0.9")) / ONE,
         toFixed("1.1"),
-        2n,
       );
       expect(trustedLikes).to.be.greaterThan(trustedDoubts);
     });
@@ -842,7 +915,7 @@ describe("TrustLedger", function () {
         const tx = ledger.rate(r);
         await expect(tx)
           .to.emit(ledger, "LowIntegritySignalled")
-          .withArgs(orgA, r.contributionId, governance.address, integrity, toFixed("0.8"));
+          .withArgs(orgA, r.contributionId, governance.address, 0n, integrity, toFixed("0.8"));
         await expect(tx)
           .to.emit(hook, "LowIntegrityReceived")
           .withArgs(
@@ -873,7 +946,7 @@ describe("TrustLedger", function () {
         const r = rating(orgA, "low-intent", scores(toFixed("0.9"), toFixed("0.9"), toFixed("0.9"), 0n));
         await expect(ledger.rate(r))
           .to.emit(ledger, "LowIntegritySignalled")
-          .withArgs(orgA, r.contributionId, governance.address, toFixed("0.9"), 0n);
+          .withArgs(orgA, r.contributionId, governance.address, 0n, toFixed("0.9"), 0n);
         expect(await hook.callCount()).to.equal(1n);
         expect((await hook.lastCall()).intent).to.equal(0n);
       });
@@ -894,7 +967,7 @@ describe("TrustLedger", function () {
         const r = rating(orgA, "no-hook", scores(toFixed("0.5"), toFixed("0.5"), 0n, 0n));
         await expect(ledger.rate(r))
           .to.emit(ledger, "LowIntegritySignalled")
-          .withArgs(orgA, r.contributionId, governance.address, 0n, 0n);
+          .withArgs(orgA, r.contributionId, governance.address, 0n, 0n, 0n);
         expect(await ledger.hasRated(orgA, r.contributionId, 0n)).to.equal(true);
         expect(await hook.callCount()).to.equal(0n);
       });
@@ -1069,14 +1142,21 @@ describe("TrustLedger", function () {
     });
 
     it("calls the penalty hook for a low-integrity item", async function () {
-      const { ledger, hook, governance, orgA } = await loadFixture(deployFixture);
+      const { ledger, hook, governance, orgA, orgB } = await loadFixture(deployFixture);
       await ledger.setPenaltyHook(hook);
       const low = rating(orgA, "batch-low", scores(toFixed("0.5"), toFixed("0.5"), toFixed("0.1"), toFixed("0.5")));
       await expect(ledger.rateBatch([rating(orgA, "batch-fine", scores(toFixed("0.5"))), low]))
         .to.emit(ledger, "LowIntegritySignalled")
-        .withArgs(orgA, low.contributionId, governance.address, toFixed("0.1"), toFixed("0.5"));
+        .withArgs(orgA, low.contributionId, governance.address, 0n, toFixed("0.1"), toFixed("0.5"));
       expect(await hook.callCount()).to.equal(1n);
       expect((await hook.lastCall()).contributionId).to.equal(low.contributionId);
+
+      // One call per low item.
+      const lowAgain = rating(orgA, "batch-low-2", scores(toFixed("0.5"), toFixed("0.5"), toFixed("0.5"), 0n));
+      const lowOther = rating(orgB, "batch-low-3", scores(toFixed("0.5"), toFixed("0.5"), 0n, 0n));
+      await ledger.rateBatch([lowAgain, lowOther]);
+      expect(await hook.callCount()).to.equal(3n);
+      expect((await hook.lastCall()).orgId).to.equal(orgB);
     });
 
     describe("reverts", function () {
@@ -1102,8 +1182,10 @@ describe("TrustLedger", function () {
 
   describe("peerRate", function () {
     it("steps trust scaled by the rater organization's trust", async function () {
-      const { ledger, memberB, orgA, orgB } = await loadFixture(deployFixture);
+      const { ledger, memberB, orgA, orgB, orgE } = await loadFixture(deployFixture);
       const r = rating(orgA, "peer", scores(toFixed("0.95")));
+      // The platform rates the contribution first: that is how it becomes known to peers.
+      await ledger.rate(r);
       const beforeA = await snapshotTrust(ledger, orgA);
       const beforeB = await snapshotTrust(ledger, orgB);
       const tx = await ledger.connect(memberB).peerRate(r);
@@ -1114,6 +1196,7 @@ describe("TrustLedger", function () {
       const score = scoreOf(p, r.scores);
       const newValue = evolve(oldValue, score, p.gainRate, p.lossRate, weight);
       expect(weight).to.be.lessThan(ONE);
+      expect(score).to.be.greaterThan(oldValue);
       expect(newValue - oldValue).to.equal(((score - oldValue) * p.gainRate * weight) / (ONE * ONE));
       // Smaller than the platform's full-weight step.
       expect(newValue - oldValue).to.be.lessThan(((score - oldValue) * p.gainRate) / ONE);
@@ -1128,14 +1211,16 @@ describe("TrustLedger", function () {
       // The rater's own trust is not touched.
       expect(await ledger.recordedTrustOf(orgB)).to.deep.equal([beforeB.value, beforeB.updatedAt]);
       expect(await ledger.hasRated(orgA, r.contributionId, orgB)).to.equal(true);
-      expect(await ledger.hasRated(orgA, r.contributionId, 0n)).to.equal(false);
+      expect(await ledger.hasRated(orgA, r.contributionId, orgE)).to.equal(false);
     });
 
     it("scales a loss by the rater's trust too", async function () {
       const { ledger, adminE, orgA, orgE } = await loadFixture(noDecayFixture);
       const r = rating(orgA, "peer-loss", scores(toFixed("0.1")));
+      await ledger.rate({ ...r, scores: scores(toFixed("0.6")) });
       const [trustA] = await ledger.recordedTrustOf(orgA);
       const [weight] = await ledger.recordedTrustOf(orgE);
+      expect(trustA).to.be.greaterThan(toFixed("0.1"));
       await expect(ledger.connect(adminE).peerRate(r))
         .to.emit(ledger, "ContributionRated")
         .withArgs(orgA, r.contributionId, adminE.address, orgE, scoresTuple(r.scores), toFixed("0.1"), weight);
@@ -1156,38 +1241,138 @@ describe("TrustLedger", function () {
       expect(await ledger.hasRated(orgB, r.contributionId, 0n)).to.equal(false);
     });
 
-    it("signals low integrity with the peer account as rater", async function () {
-      const { ledger, hook, memberB, orgA } = await loadFixture(deployFixture);
+    it("signals a peer's low rating with its organization, without calling the penalty hook", async function () {
+      const { ledger, hook, memberB, orgA, orgB } = await loadFixture(deployFixture);
       await ledger.setPenaltyHook(hook);
       const r = rating(orgA, "peer-low", scores(toFixed("0.5"), toFixed("0.5"), toFixed("0.29"), toFixed("0.5")));
+      // The platform's own rating of the contribution is not low: no signal, no call.
+      await expect(ledger.rate({ ...r, scores: scores(toFixed("0.6")) })).not.to.emit(ledger, "LowIntegritySignalled");
+      expect(await hook.callCount()).to.equal(0n);
+
+      const tx = ledger.connect(memberB).peerRate(r);
+      await expect(tx)
+        .to.emit(ledger, "LowIntegritySignalled")
+        .withArgs(orgA, r.contributionId, memberB.address, orgB, toFixed("0.29"), toFixed("0.5"));
+      await expect(tx).not.to.emit(hook, "LowIntegrityReceived");
+      expect(await hook.callCount()).to.equal(0n);
+      // The peer rating itself is applied.
+      expect(await ledger.hasRated(orgA, r.contributionId, orgB)).to.equal(true);
+    });
+
+    it("applies a peer's low rating even when the penalty hook would revert", async function () {
+      const { ledger, revertingHook, memberB, orgA, orgB } = await loadFixture(deployFixture);
+      await ledger.setPenaltyHook(revertingHook);
+      const r = rating(orgA, "peer-low-reverting", scores(toFixed("0.5"), toFixed("0.5"), 0n, 0n));
+      await ledger.rate({ ...r, scores: scores(toFixed("0.6")) });
       await expect(ledger.connect(memberB).peerRate(r))
         .to.emit(ledger, "LowIntegritySignalled")
-        .withArgs(orgA, r.contributionId, memberB.address, toFixed("0.29"), toFixed("0.5"));
-      expect((await hook.lastCall()).rater).to.equal(memberB.address);
+        .withArgs(orgA, r.contributionId, memberB.address, orgB, 0n, 0n);
+      expect(await ledger.hasRated(orgA, r.contributionId, orgB)).to.equal(true);
+    });
+
+    it("calls the hook for the platform's low rating and not for the peers' low ratings", async function () {
+      const { ledger, hook, governance, memberB, memberE, orgA, orgB, orgE } = await loadFixture(deployFixture);
+      await ledger.setPenaltyHook(hook);
+      const r = rating(orgA, "all-low", scores(toFixed("0.5"), toFixed("0.5"), toFixed("0.1"), toFixed("0.5")));
+      const platformTx = ledger.rate(r);
+      await expect(platformTx)
+        .to.emit(ledger, "LowIntegritySignalled")
+        .withArgs(orgA, r.contributionId, governance.address, 0n, toFixed("0.1"), toFixed("0.5"));
+      await expect(platformTx)
+        .to.emit(hook, "LowIntegrityReceived")
+        .withArgs(
+          orgA,
+          r.contributionId,
+          governance.address,
+          toFixed("0.1"),
+          toFixed("0.5"),
+          r.evidenceHash,
+          await ledger.getAddress(),
+        );
+      expect(await hook.callCount()).to.equal(1n);
+      for (const [account, raterOrgId] of [
+        [memberB, orgB],
+        [memberE, orgE],
+      ] as const) {
+        await expect(ledger.connect(account).peerRate(r))
+          .to.emit(ledger, "LowIntegritySignalled")
+          .withArgs(orgA, r.contributionId, account.address, raterOrgId, toFixed("0.1"), toFixed("0.5"));
+      }
+      expect(await hook.callCount()).to.equal(1n);
+      expect((await hook.lastCall()).rater).to.equal(governance.address);
     });
 
     describe("reverts", function () {
       it("when the rater is not a member account of an Active organization", async function () {
         const { ledger, outsider, adminC, adminD, orgA } = await loadFixture(deployFixture);
+        const r = rating(orgA, "not-member", scores(toFixed("0.5")));
+        await ledger.rate(r);
         for (const account of [outsider, adminC, adminD]) {
-          await expect(ledger.connect(account).peerRate(rating(orgA, "not-member", scores(toFixed("0.5")))))
+          await expect(ledger.connect(account).peerRate(r))
             .to.be.revertedWithCustomError(ledger, "TrustLedgerNotActiveMember")
             .withArgs(account.address);
         }
+        // Checked before the contribution: an unknown one gets the same answer.
+        await expect(ledger.connect(outsider).peerRate(rating(orgA, "not-member-unknown", scores(toFixed("0.5")))))
+          .to.be.revertedWithCustomError(ledger, "TrustLedgerNotActiveMember")
+          .withArgs(outsider.address);
       });
 
       it("when the rater rates its own organization", async function () {
         const { ledger, adminA, memberA, orgA } = await loadFixture(deployFixture);
+        const r = rating(orgA, "self", scores(ONE));
+        await ledger.rate(r);
         for (const account of [adminA, memberA]) {
-          await expect(ledger.connect(account).peerRate(rating(orgA, "self", scores(ONE))))
+          await expect(ledger.connect(account).peerRate(r))
             .to.be.revertedWithCustomError(ledger, "TrustLedgerSelfRating")
             .withArgs(orgA);
         }
+        // Checked before the contribution: an unknown one gets the same answer.
+        await expect(ledger.connect(adminA).peerRate(rating(orgA, "self-unknown", scores(ONE))))
+          .to.be.revertedWithCustomError(ledger, "TrustLedgerSelfRating")
+          .withArgs(orgA);
+      });
+
+      it("when the platform has not rated the contribution (a made-up id)", async function () {
+        const { ledger, memberB, orgA } = await loadFixture(deployFixture);
+        const r = rating(orgA, "made-up", scores(toFixed("0.5")));
+        expect(await ledger.hasRated(orgA, r.contributionId, 0n)).to.equal(false);
+        const recorded = await ledger.recordedTrustOf(orgA);
+        await expect(ledger.connect(memberB).peerRate(r))
+          .to.be.revertedWithCustomError(ledger, "TrustLedgerUnknownContribution")
+          .withArgs(orgA, r.contributionId);
+        expect(await ledger.recordedTrustOf(orgA)).to.deep.equal(recorded);
+      });
+
+      it("when the platform rated the contribution for another organization", async function () {
+        const { ledger, memberE, orgA, orgB, orgE } = await loadFixture(deployFixture);
+        const ofB = rating(orgB, "b-report", scores(toFixed("0.7")));
+        await ledger.rate(ofB);
+        await expect(ledger.connect(memberE).peerRate({ ...ofB, orgId: orgA }))
+          .to.be.revertedWithCustomError(ledger, "TrustLedgerUnknownContribution")
+          .withArgs(orgA, ofB.contributionId);
+        // The contribution is known for the organization the platform rated it for.
+        const beforeE = await snapshotTrust(ledger, orgE);
+        const tx = await ledger.connect(memberE).peerRate(ofB);
+        const weight = trustAtBlock(beforeE, await blockOf(tx));
+        await expect(tx)
+          .to.emit(ledger, "ContributionRated")
+          .withArgs(orgB, ofB.contributionId, memberE.address, orgE, scoresTuple(ofB.scores), toFixed("0.7"), weight);
+      });
+
+      it("when the platform only tried to rate the contribution (a skipped batch item)", async function () {
+        const { ledger, memberB, orgA } = await loadFixture(deployFixture);
+        const skipped = rating(orgA, "skipped", scores(toFixed("0.5"), ONE + 1n, 0n, 0n));
+        await expect(ledger.rateBatch([skipped])).to.emit(ledger, "RatingSkipped");
+        await expect(ledger.connect(memberB).peerRate({ ...skipped, scores: scores(toFixed("0.5")) }))
+          .to.be.revertedWithCustomError(ledger, "TrustLedgerUnknownContribution")
+          .withArgs(orgA, skipped.contributionId);
       });
 
       it("when another account of the same organization already rated the contribution", async function () {
         const { ledger, memberB, memberB2, adminB, orgA, orgB } = await loadFixture(deployFixture);
         const r = rating(orgA, "once-per-org", scores(toFixed("0.7")));
+        await ledger.rate(r);
         await ledger.connect(memberB).peerRate(r);
         for (const account of [memberB2, adminB, memberB]) {
           await expect(ledger.connect(account).peerRate(r))
@@ -1196,18 +1381,38 @@ describe("TrustLedger", function () {
         }
       });
 
-      it("when the rated organization is not Active", async function () {
+      it("when the rated organization is no longer Active", async function () {
+        const { ledger, registry, memberB, orgE } = await loadFixture(deployFixture);
+        const r = rating(orgE, "before-expulsion", scores(toFixed("0.5")));
+        await ledger.rate(r);
+        await registry.expel(orgE, id("expelled later"));
+        await expect(ledger.connect(memberB).peerRate(r))
+          .to.be.revertedWithCustomError(ledger, "TrustLedgerInactiveOrganization")
+          .withArgs(orgE);
+      });
+
+      it("when the rated organization was never Active (its contributions cannot be known)", async function () {
         const { ledger, memberB, orgC, orgD } = await loadFixture(deployFixture);
         for (const orgId of [UNKNOWN_ORG, orgC, orgD]) {
-          await expect(ledger.connect(memberB).peerRate(rating(orgId, "inactive", scores(toFixed("0.5")))))
+          const r = rating(orgId, "inactive", scores(toFixed("0.5")));
+          await expect(ledger.rate(r))
             .to.be.revertedWithCustomError(ledger, "TrustLedgerInactiveOrganization")
             .withArgs(orgId);
+          await expect(ledger.connect(memberB).peerRate(r))
+            .to.be.revertedWithCustomError(ledger, "TrustLedgerUnknownContribution")
+            .withArgs(orgId, r.contributionId);
         }
       });
 
       it("when a dimension is above 1", async function () {
         const { ledger, memberB, orgA } = await loadFixture(deployFixture);
-        await expect(ledger.connect(memberB).peerRate(rating(orgA, "peer-range", scores(0n, 0n, ONE + 4n, ONE))))
+        const r = rating(orgA, "peer-range", scores(0n, 0n, ONE + 4n, ONE));
+        // Unknown contribution first: the contribution check comes before the scores.
+        await expect(ledger.connect(memberB).peerRate(r))
+          .to.be.revertedWithCustomError(ledger, "TrustLedgerUnknownContribution")
+          .withArgs(orgA, r.contributionId);
+        await ledger.rate({ ...r, scores: scores(toFixed("0.5")) });
+        await expect(ledger.connect(memberB).peerRate(r))
           .to.be.revertedWithCustomError(ledger, "TrustLedgerScoreOutOfRange")
           .withArgs(ONE + 4n);
       });
@@ -1263,6 +1468,32 @@ describe("TrustLedger", function () {
         const actual = Number(decayFactor(elapsed, halfLife)) / 1e18;
         expect(Math.abs(actual - expected) / expected).to.be.lessThan(2e-6);
       }
+    });
+
+    it("uses the parameters in force now for all the decay since the last write", async function () {
+      const { ledger, orgA } = await loadFixture(shortHalfLifeFixture);
+      await ledger.rate(rating(orgA, "current-parameters", scores(toFixed("0.9"))));
+      const [value, updatedAt] = await ledger.recordedTrustOf(orgA);
+      await mine(50);
+      const beforeChange = await ledger.trustOf(orgA);
+      expect(beforeChange).to.equal(
+        decay(value, defaultTrustParameters.baseline, (await ledger.clock()) - updatedAt, 100n),
+      );
+
+      await ledger.setParameters(withParameters({ baseline: toFixed("0.4"), halfLife: 30n }));
+      const lower = await ledger.trustOf(orgA);
+      expect(lower).to.equal(decay(value, toFixed("0.4"), (await ledger.clock()) - updatedAt, 30n));
+      expect(lower).to.be.lessThan(beforeChange);
+
+      // A longer half-life applies to the whole pending decay too, so idle trust moves back up.
+      await ledger.setParameters(withParameters({ halfLife: 1_000_000n }));
+      const higher = await ledger.trustOf(orgA);
+      expect(higher).to.equal(
+        decay(value, defaultTrustParameters.baseline, (await ledger.clock()) - updatedAt, 1_000_000n),
+      );
+      expect(higher).to.be.greaterThan(beforeChange);
+      expect(higher).to.be.lessThan(value);
+      expect(await ledger.recordedTrustOf(orgA)).to.deep.equal([value, updatedAt]);
     });
 
     it("does not decay trust at or below the baseline", async function () {
@@ -1343,14 +1574,20 @@ describe("TrustLedger", function () {
 
     describe("trustAt", function () {
       it("returns the trust at past blocks, decay included", async function () {
-        const { ledger, orgA, v0, b0, v1, b1, v2, b2 } = await loadFixture(historyFixture);
+        const { ledger, orgA, v0, b0, v1, b1, v2, b2, parametersBlock } = await loadFixture(historyFixture);
         const baseline = defaultTrustParameters.baseline;
+        const defaultHalfLife = defaultTrustParameters.halfLife;
         expect(v1).to.not.equal(v0);
         expect(v2).to.not.equal(v1);
+        // A was activated under the default half-life; 100 blocks is in force from parametersBlock on.
+        expect(b0 + 5n).to.be.lessThan(parametersBlock);
+        expect(parametersBlock).to.be.lessThan(b1);
         const expectations: [bigint, bigint][] = [
           [b0 - 1n, 0n],
           [b0, v0],
-          [b0 + 5n, decay(v0, baseline, 5n, 100n)],
+          [b0 + 5n, decay(v0, baseline, 5n, defaultHalfLife)],
+          [parametersBlock - 1n, decay(v0, baseline, parametersBlock - 1n - b0, defaultHalfLife)],
+          [parametersBlock, decay(v0, baseline, parametersBlock - b0, 100n)],
           [b1 - 1n, decay(v0, baseline, b1 - 1n - b0, 100n)],
           [b1, v1],
           [b1 + 7n, decay(v1, baseline, 7n, 100n)],
@@ -1364,6 +1601,70 @@ describe("TrustLedger", function () {
         for (const block of [b1, b1 + 7n, b2 - 1n, b2 + 29n]) {
           expect(await ledger.trustAt(orgA, block)).to.equal(await ledger.trustOf(orgA, { blockTag: Number(block) }));
         }
+      });
+
+      it("keeps past values when the parameters change later, and uses the new ones from the change on", async function () {
+        const { ledger, orgA } = await loadFixture(shortHalfLifeFixture);
+        const old = { baseline: defaultTrustParameters.baseline, halfLife: 100n };
+        const b = await blockOf(await ledger.rate(rating(orgA, "before-change", scores(toFixed("0.95")))));
+        const [v, updatedAt] = await ledger.recordedTrustOf(orgA);
+        expect(updatedAt).to.equal(b);
+        expect(v).to.be.greaterThan(old.baseline);
+        await mineEach(20);
+
+        const past = [b, b + 1n, b + 10n, b + 19n];
+        const before: bigint[] = [];
+        for (const block of past) {
+          const value = await ledger.trustAt(orgA, block);
+          expect(value).to.equal(decay(v, old.baseline, block - b, old.halfLife));
+          before.push(value);
+        }
+
+        const next = { baseline: toFixed("0.3"), halfLife: 40n };
+        const change = await blockOf(await ledger.setParameters(withParameters(next)));
+        await mineEach(10);
+
+        for (const [i, block] of past.entries()) {
+          // Unchanged, and still what trustOf answered at that block.
+          expect(await ledger.trustAt(orgA, block)).to.equal(before[i]);
+          expect(await ledger.trustOf(orgA, { blockTag: Number(block) })).to.equal(before[i]);
+        }
+        for (const block of [change, change + 1n, change + 9n]) {
+          const expected = decay(v, next.baseline, block - b, next.halfLife);
+          expect(expected).to.not.equal(decay(v, old.baseline, block - b, old.halfLife));
+          expect(await ledger.trustAt(orgA, block)).to.equal(expected);
+          expect(await ledger.trustOf(orgA, { blockTag: Number(block) })).to.equal(expected);
+        }
+        // The recorded value did not move; only how it decays did.
+        expect(await ledger.recordedTrustOf(orgA)).to.deep.equal([v, b]);
+      });
+
+      it("keeps each past block's parameters through several changes", async function () {
+        const { ledger, orgA } = await loadFixture(shortHalfLifeFixture);
+        const b = await blockOf(await ledger.rate(rating(orgA, "several-changes", scores(ONE))));
+        const [v] = await ledger.recordedTrustOf(orgA);
+        const sets = [
+          { baseline: toFixed("0.2"), halfLife: 10n },
+          { baseline: toFixed("0.55"), halfLife: 1000n },
+          { baseline: toFixed("0.4"), halfLife: 3n },
+        ];
+        const checkpoints: [bigint, { baseline: bigint; halfLife: bigint }][] = [
+          [b, { baseline: defaultTrustParameters.baseline, halfLife: 100n }],
+        ];
+        for (const set of sets) {
+          await mineEach(5);
+          checkpoints.push([await blockOf(await ledger.setParameters(withParameters(set))), set]);
+        }
+        await mineEach(5);
+        for (const [i, [from, set]] of checkpoints.entries()) {
+          const to = i + 1 < checkpoints.length ? checkpoints[i + 1][0] - 1n : (await ledger.clock()) - 1n;
+          for (const block of [from, to]) {
+            expect(await ledger.trustAt(orgA, block)).to.equal(decay(v, set.baseline, block - b, set.halfLife));
+          }
+        }
+        expect(await ledger.trustOf(orgA)).to.equal(
+          decay(v, sets[2].baseline, (await ledger.clock()) - b, sets[2].halfLife),
+        );
       });
 
       it("returns zero for an organization without history", async function () {

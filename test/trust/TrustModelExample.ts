@@ -4,7 +4,8 @@
  * The table (between `<!-- worked-example:begin -->` and `<!-- worked-example:end -->`) is parsed from the doc,
  * so the doc and the contracts cannot drift apart: each row's value must equal what the chain reports (an event
  * argument, a view, a past checkpoint read with `trustAt` / `totalTrustAt`) and, where the row is an
- * intermediate of a formula, what the contract's integer formula gives from the doc's own earlier rows.
+ * intermediate of a formula, what the contract's integer formula gives from the doc's own earlier rows. Every
+ * long integer the doc's prose quotes must be a value of that table, so the prose cannot keep stale figures.
  * The parameter table (between `<!-- parameters:begin -->` and `<!-- parameters:end -->`) is checked against
  * src/defaults.ts and the compiled ABIs.
  */
@@ -137,6 +138,9 @@ const indirect = (code: string) =>
 /** The example's parameters: the defaults with a 100-block half-life so that decay shows within a few blocks. */
 const exampleParameters = { ...defaultTrustParameters, halfLife: 100n };
 
+/** The parameters governance sets at the end of the example: a half-life of 50 blocks, the rest unchanged. */
+const changedParameters = { ...exampleParameters, halfLife: 50n };
+
 /** Entry criteria governance sets once the founders are in. */
 const raisedCriteria = {
   minPreTrust: toFixed("0.25"),
@@ -162,12 +166,15 @@ const BLOCK = {
   rating2: 1011,
   rating3: 1012,
   applyDecay: 1212,
+  setParameters: 1213,
+  applyDecayA: 1214,
 } as const;
 
+/** The three ratings; r1 (the platform) and r2 (a peer) rate the same contribution c1, r3 rates c2. */
 const RATINGS = {
-  r1: { quality: "0.90", quantity: "0.50", integrity: "1", intent: "1" },
-  r2: { quality: "0.80", quantity: "0.60", integrity: "0.90", intent: "0.90" },
-  r3: { quality: "0.40", quantity: "0.50", integrity: "0.20", intent: "0.60" },
+  r1: { contribution: "c1", quality: "0.90", quantity: "0.50", integrity: "1", intent: "1" },
+  r2: { contribution: "c1", quality: "0.80", quantity: "0.60", integrity: "0.90", intent: "0.90" },
+  r3: { contribution: "c2", quality: "0.40", quantity: "0.50", integrity: "0.20", intent: "0.60" },
 } as const;
 
 type RatingName = keyof typeof RATINGS;
@@ -176,7 +183,7 @@ function ratingOf(orgId: bigint, name: RatingName) {
   const s = RATINGS[name];
   return {
     orgId,
-    contributionId: id(`contribution-${name}`),
+    contributionId: id(`contribution-${s.contribution}`),
     scores: {
       quality: toFixed(s.quality),
       quantity: toFixed(s.quantity),
@@ -235,7 +242,9 @@ async function replayExample(): Promise<Replay> {
   const rating3 = await at(BLOCK.rating3, ledger.rate(ratingOf(C, "r3")));
   await networkHelpers.mineUpTo(BLOCK.applyDecay - 1);
   const applyDecay = await at(BLOCK.applyDecay, ledger.applyDecay(C));
-  // One more block so that BLOCK.applyDecay is in the past for trustAt / totalTrustAt.
+  const setParameters = await at(BLOCK.setParameters, ledger.connect(governance).setParameters(changedParameters));
+  const applyDecayA = await at(BLOCK.applyDecayA, ledger.applyDecay(A));
+  // One more block so that BLOCK.applyDecayA is in the past for trustAt / totalTrustAt.
   await networkHelpers.mine(1);
 
   return {
@@ -255,6 +264,8 @@ async function replayExample(): Promise<Replay> {
       rating2,
       rating3,
       applyDecay,
+      setParameters,
+      applyDecayA,
     },
   };
 }
@@ -296,8 +307,9 @@ interface Check {
   formula?: () => bigint;
 }
 
+/** A parameter as it was in force during steps 1-9 (governance changes the half-life in step 10). */
 const parameter = (name: keyof typeof defaultTrustParameters): Check => ({
-  chain: async ({ suite }) => BigInt((await suite.ledger.parameters())[name]),
+  chain: async ({ suite }) => BigInt((await suite.ledger.parameters({ blockTag: BLOCK.start }))[name]),
 });
 
 const countryField = (code: string, field: "dataPrivacy" | "copyright" | "cybercrime"): Check => ({
@@ -434,11 +446,9 @@ const CHECKS: Record<string, Check> = {
     chain: async ({ suite, org }) => (await suite.registry.organization(org.C)).recommendationScoreSum,
     formula: () => doc("weightedScore(A→C)") + doc("weightedScore(B→C)"),
   },
-  "mean(C)": { formula: () => (doc("scoreSum(C)") * ONE) / doc("weightSum(C)") },
   "preTrust(C)": {
     chain: activated("activateC", "preTrust"),
-    formula: () =>
-      (doc("mean(C)") * doc("recommendationCount(C)")) / (doc("recommendationCount(C)") + doc("recommendationDamping")),
+    formula: () => (doc("scoreSum(C)") * ONE) / (doc("weightSum(C)") + doc("recommendationDamping") * ONE),
   },
 
   // 5. C activated (block 1009)
@@ -526,6 +536,30 @@ const CHECKS: Record<string, Check> = {
     },
     formula: () => (BigInt(BLOCK.applyDecay) << 64n) | doc("applied(C)@1212"),
   },
+
+  // 10. half-life changed (block 1213), A's decay written (block 1214)
+  "decayFactor(209)": { formula: () => decayFactor(209n, doc("halfLife")) },
+  "trust(A)@1212": {
+    chain: trustAt("A", BLOCK.applyDecay),
+    formula: () => decayed(doc("initialTrust(A)"), doc("decayFactor(209)")),
+  },
+  "halfLife@1213": {
+    chain: async ({ suite }) => (await suite.ledger.parameters({ blockTag: BLOCK.setParameters })).halfLife,
+  },
+  "decayFactor(210, 50)": { formula: () => decayFactor(210n, doc("halfLife@1213")) },
+  "trust(A)@1213": {
+    chain: trustAt("A", BLOCK.setParameters),
+    formula: () => decayed(doc("initialTrust(A)"), doc("decayFactor(210, 50)")),
+  },
+  "decayFactor(211, 50)": { formula: () => decayFactor(211n, doc("halfLife@1213")) },
+  "applied(A)@1214": {
+    chain: async (replay) => eventArgs(replay.suite.ledger, replay.receipts.applyDecayA, "TrustChanged").newValue,
+    formula: () => decayed(doc("initialTrust(A)"), doc("decayFactor(211, 50)")),
+  },
+  "total@1214": {
+    chain: totalAt(BLOCK.applyDecayA),
+    formula: () => doc("total@1212") - doc("initialTrust(A)") + doc("applied(A)@1214"),
+  },
 };
 
 // ------------------------------------------------------------------ tests
@@ -563,18 +597,78 @@ describe("docs/trust-model.md", function () {
       expect(weight).to.be.greaterThan(await suite.ledger.trustAt(org.A, BLOCK.activateC));
     });
 
-    it("raises the low-integrity signal on the third rating only", async function () {
+    it("stores each organization's pre-trust and initial trust at activation", async function () {
+      const { suite, org } = await networkHelpers.loadFixture(replayExample);
+      for (const name of ["A", "B", "C"] as const) {
+        const stored = await suite.registry.organization(org[name]);
+        expect([stored.preTrust, stored.initialTrust]).to.deep.equal([
+          doc(`preTrust(${name})`),
+          doc(`initialTrust(${name})`),
+        ]);
+      }
+    });
+
+    it("lets A peer-rate c1, which the platform rated first, but no contribution the platform has not rated", async function () {
+      const { suite, org } = await networkHelpers.loadFixture(replayExample);
+      const [, alice] = await ethers.getSigners();
+      const c1 = ratingOf(org.C, "r1").contributionId;
+      expect(await suite.ledger.hasRated(org.C, c1, 0n)).to.equal(true);
+      expect(await suite.ledger.hasRated(org.C, c1, org.A)).to.equal(true);
+      const unrated = { ...ratingOf(org.C, "r2"), contributionId: id("contribution-c3") };
+      await expect(suite.ledger.connect(alice).peerRate(unrated))
+        .to.be.revertedWithCustomError(suite.ledger, "TrustLedgerUnknownContribution")
+        .withArgs(org.C, unrated.contributionId);
+    });
+
+    it("raises the low-integrity signal on the third rating only, as a platform rating", async function () {
       const { suite, receipts, org } = await networkHelpers.loadFixture(replayExample);
+      const [governance] = await ethers.getSigners();
       const signals = (receipt: Receipt) =>
         receipt.logs.filter((log) => suite.ledger.interface.parseLog(log)?.name === "LowIntegritySignalled");
       expect(signals(receipts.rating1)).to.have.length(0);
       expect(signals(receipts.rating2)).to.have.length(0);
       const args = eventArgs(suite.ledger, receipts.rating3, "LowIntegritySignalled");
-      expect([args.orgId, args.integrity, args.intent]).to.deep.equal([
-        org.C,
-        toFixed(RATINGS.r3.integrity),
-        toFixed(RATINGS.r3.intent),
-      ]);
+      expect([args.orgId, args.contributionId, args.rater, args.raterOrgId, args.integrity, args.intent]).to.deep.equal(
+        [
+          org.C,
+          ratingOf(org.C, "r3").contributionId,
+          governance.address,
+          0n,
+          toFixed(RATINGS.r3.integrity),
+          toFixed(RATINGS.r3.intent),
+        ],
+      );
+    });
+
+    it("keeps every past trustAt when governance changes the baseline and half-life again", async function () {
+      const { suite, org } = await networkHelpers.loadFixture(replayExample);
+      const blocks = [
+        BLOCK.activateC,
+        1062,
+        1162,
+        BLOCK.applyDecay - 1,
+        BLOCK.applyDecay,
+        BLOCK.setParameters,
+        BLOCK.applyDecayA,
+      ];
+      const history = async () => {
+        const values: bigint[] = [];
+        for (const block of blocks) {
+          for (const orgId of [org.A, org.B, org.C]) values.push(await suite.ledger.trustAt(orgId, block));
+        }
+        return values;
+      };
+      const before = await history();
+      const [governance] = await ethers.getSigners();
+      const baseline = toFixed("0.20");
+      const halfLife = 7n;
+      await suite.ledger.connect(governance).setParameters({ ...changedParameters, baseline, halfLife });
+      await networkHelpers.mine(1);
+      expect(await history()).to.deep.equal(before);
+      // Current reads use the new parameters over B's whole pending stretch, idle since its activation.
+      const elapsed = (await suite.ledger.clock()) - BigInt(BLOCK.activateB);
+      const expected = baseline + ((doc("initialTrust(B)") - baseline) * decayFactor(elapsed, halfLife)) / ONE;
+      expect(await suite.ledger.trustOf(org.B)).to.equal(expected);
     });
 
     it("keeps the sum of current trust under the total until decay is written", async function () {
@@ -585,6 +679,16 @@ describe("docs/trust-model.md", function () {
       expect(sum).to.be.lessThan(await suite.ledger.totalTrustAt(before));
       const [recorded, updatedAt] = await suite.ledger.recordedTrustOf(org.C);
       expect([recorded, updatedAt]).to.deep.equal([doc("applied(C)@1212"), BigInt(BLOCK.applyDecay)]);
+    });
+  });
+
+  describe("prose", function () {
+    it("quotes only numbers of the worked example's table", function () {
+      const prose = DOC.replace(/<!-- (\S+):begin -->[\s\S]*?<!-- \1:end -->/g, "");
+      const tableValues = new Set([...ROWS.values()].map((row) => row.value));
+      const quoted = [...prose.matchAll(/\b\d{10,}\b/g)].map((match) => BigInt(match[0]));
+      expect(quoted).to.not.be.empty;
+      expect(quoted.filter((value) => !tableValues.has(value))).to.deep.equal([]);
     });
   });
 

@@ -9,16 +9,20 @@ import {IEntityRegistry} from "../../../contracts/interfaces/IEntityRegistry.sol
 import {ITrustLedger} from "../../../contracts/interfaces/ITrustLedger.sol";
 import {EntityRegistry} from "../../../contracts/registry/EntityRegistry.sol";
 import {TrustLedger} from "../../../contracts/trust/TrustLedger.sol";
+import {TrustMath} from "../../../contracts/trust/TrustMath.sol";
 
 /**
  * @title CommunityHandler
- * @notice Drives a Credence community for invariant tests: organizations join, are recommended, activated,
- * rejected, rated (by the platform and by peers), gain and lose member accounts, are expelled, decay is written,
- * and blocks pass. It must hold ASSESSOR and PENALTY.
+ * @notice Drives a Credence community for invariant tests: organizations join (and rejected ones ask again),
+ * are recommended, activated, rejected, rated (by the platform, and by peers on contributions the platform rated),
+ * gain and lose member accounts (a rejected organization's admin leaves last), are expelled, decay is written,
+ * governance changes the trust parameters, trust at past blocks is recorded, and blocks pass. It must hold
+ * ASSESSOR and PENALTY; it acts as governance by pranking the governance account it is given. No penalty hook is
+ * set in the suite, so a low-integrity rating only emits its event.
  * @dev Every action is bounded and only makes calls that the model (the ghost state below) says must succeed;
  * when a call must fail, the handler catches it and checks the exact error. Any other revert is a contract bug,
- * so the invariant tests run with `failOnRevert`. The ghost state records what the handler did so the tests can
- * compare it with the contracts' own state.
+ * so the invariant tests run with `failOnRevert` (the default test profile sets it). The ghost state records what
+ * the handler did so the tests can compare it with the contracts' own state.
  *
  * Inputs are clamped with forge-std's `_bound`, which is `bound` without its console log (the handler also
  * runs in the tests' `setUp`, where the log would print).
@@ -36,8 +40,37 @@ contract CommunityHandler is CommonBase, StdCheats, StdUtils {
     /// @dev Contribution ids are drawn from a small pool so that duplicate ratings happen.
     uint256 internal constant CONTRIBUTION_POOL = 4;
 
+    /// @dev How many past trust values are kept for re-checking (older ones are overwritten).
+    uint256 public constant PAST_TRUST_SLOTS = 32;
+
+    /// @dev The longest half-life a random parameter change sets: twice the default (60 days of 2-second blocks).
+    uint256 internal constant MAX_HALF_LIFE = 2_592_000;
+
+    /// @notice A contribution the platform rated: only these may be peer-rated.
+    struct Contribution {
+        uint256 orgId;
+        bytes32 contributionId;
+    }
+
+    /// @notice The baseline and half-life governance set at block `fromBlock`.
+    struct DecayParameters {
+        uint256 fromBlock;
+        uint256 baseline;
+        uint256 halfLife;
+    }
+
+    /// @notice Trust of `orgId` and the community's total at block `timepoint`, as read when it was already past.
+    struct PastTrust {
+        uint256 orgId;
+        uint256 timepoint;
+        uint256 trust;
+        uint256 total;
+    }
+
     EntityRegistry public registry;
     TrustLedger public ledger;
+    /// @notice The account that holds ADMIN (sets the trust parameters).
+    address public governance;
 
     address[] internal _actors;
     bytes2[] internal _countries;
@@ -46,6 +79,8 @@ contract CommunityHandler is CommonBase, StdCheats, StdUtils {
 
     /// @notice The block number the community is at.
     uint256 public currentBlock;
+    /// @notice The block the handler started at: past lookups go back to it.
+    uint256 public firstBlock;
 
     /// @dev Every organization the handler created, in id order.
     uint256[] internal _organizations;
@@ -63,16 +98,35 @@ contract CommunityHandler is CommonBase, StdCheats, StdUtils {
     /// @notice The organization the handler bound an account to (0: unbound or released).
     mapping(address account => uint256 orgId) public ghostOrganizationOf;
     mapping(bytes32 ratingKey => bool) internal _rated;
+    /// @notice The identity each organization joined with.
+    mapping(uint256 orgId => bytes32) public ghostIdentity;
+    /// @notice The latest organization registered with an identity (a rejected one's identity may join again).
+    mapping(bytes32 identityHash => uint256 orgId) public ghostOrganizationByIdentity;
+    /// @notice Pre-trust and initial trust recorded at activation (0 before).
+    mapping(uint256 orgId => uint256) public ghostPreTrust;
+    mapping(uint256 orgId => uint256) public ghostInitialTrust;
+    /// @dev The admin that left a rejected organization, to let it ask again.
+    mapping(uint256 orgId => address) internal _formerAdmin;
+    /// @dev Every contribution the platform rated (applied), in order.
+    Contribution[] internal _platformRated;
+    /// @dev Past trust values, re-checked by the invariant tests after every action (parameter changes included).
+    PastTrust[] internal _pastTrust;
+    /// @dev The decay parameters in force from each block on: the ledger's initial ones, then each change.
+    DecayParameters[] internal _decayHistory;
 
     /// @notice How many times each action did something (by action name), for the call summary.
     mapping(bytes32 action => uint256) public calls;
 
     uint256 internal _identityNonce;
 
-    constructor(EntityRegistry registry_, TrustLedger ledger_) {
+    constructor(EntityRegistry registry_, TrustLedger ledger_, address governance_) {
         registry = registry_;
         ledger = ledger_;
+        governance = governance_;
         currentBlock = block.number;
+        firstBlock = block.number;
+        ITrustLedger.TrustParameters memory initial = ledger_.parameters();
+        _decayHistory.push(DecayParameters(block.number, initial.baseline, initial.halfLife));
         for (uint256 i = 0; i < ACTOR_COUNT; ++i) {
             _actors.push(makeAddr(string.concat("actor", vm.toString(i))));
         }
@@ -115,12 +169,58 @@ contract CommunityHandler is CommonBase, StdCheats, StdUtils {
         }
         _expectEqual("orgId", _organizations.length + 1, orgId);
 
-        _organizations.push(orgId);
-        ghostStatus[orgId] = IEntityRegistry.Status.Pending;
-        ghostAdmin[orgId] = admin;
-        ghostMemberCount[orgId] = 1;
-        _bind(admin, orgId);
+        _registered(orgId, identity, admin);
         ++calls["join"];
+    }
+
+    /**
+     * @notice Someone asks to join with the identity of an organization the handler created. The identity is free
+     * again only if its latest organization was rejected: then a new organization gets it (the admin that left the
+     * rejected one asks again when it is free); otherwise the request reverts with the organization holding it.
+     */
+    function rejoin(uint256 orgSeed, uint256 actorSeed, bool throughPlatform) external atCurrentBlock {
+        uint256 count = _organizations.length;
+        if (count == 0) return;
+        bytes32 identity = ghostIdentity[_organizations[orgSeed % count]];
+        uint256 existing = ghostOrganizationByIdentity[identity];
+        address admin = _formerAdmin[existing];
+        if (admin == address(0) || ghostOrganizationOf[admin] != 0) admin = _pickUnbound(actorSeed);
+        if (admin == address(0)) return;
+        bytes2 code = _countries[actorSeed % _countries.length];
+        bytes32 profileHash = keccak256(abi.encode("profile again", existing));
+
+        if (ghostStatus[existing] != IEntityRegistry.Status.Rejected) {
+            vm.prank(admin);
+            try registry.requestJoin(identity, code, profileHash, "ipfs://profile") {
+                revert HandlerModelMismatch("duplicate identity registered", existing, 0);
+            } catch (bytes memory reason) {
+                _expectError(
+                    reason,
+                    abi.encodeWithSelector(IEntityRegistry.EntityRegistryDuplicateIdentity.selector, identity, existing)
+                );
+            }
+            ++calls["rejoin (taken)"];
+            return;
+        }
+
+        uint256 orgId;
+        if (throughPlatform) {
+            orgId = registry.requestJoinFor(
+                IEntityRegistry.JoinRequest({
+                    identityHash: identity,
+                    country: code,
+                    admin: admin,
+                    profileHash: profileHash,
+                    profileURI: "ipfs://profile"
+                })
+            );
+        } else {
+            vm.prank(admin);
+            orgId = registry.requestJoin(identity, code, profileHash, "ipfs://profile");
+        }
+        _expectEqual("orgId", _organizations.length + 1, orgId);
+        _registered(orgId, identity, admin);
+        ++calls["rejoin"];
     }
 
     /// @notice A member account of an Active organization recommends a Pending candidate.
@@ -145,9 +245,23 @@ contract CommunityHandler is CommonBase, StdCheats, StdUtils {
     function activate(uint256 candidateSeed, uint256 legalSeed, uint256 capabilitySeed) external atCurrentBlock {
         uint256 orgId = _pickOrganization(candidateSeed, IEntityRegistry.Status.Pending);
         if (orgId == 0) return;
+        // Pre-trust from the candidate's aggregates under the current damping, computed here with TrustMath.
+        IEntityRegistry.Organization memory candidate = registry.organization(orgId);
+        uint256 preTrust = TrustMath.preTrust(
+            candidate.recommendationScoreSum,
+            candidate.recommendationWeightSum,
+            ledger.parameters().recommendationDamping
+        );
+        _expectEqual("preTrustOf", preTrust, registry.preTrustOf(orgId));
+
         uint256 initial = registry.activate(orgId, _level(legalSeed), _level(capabilitySeed));
         _expectEqual("initialTrust", initial, ledger.trustOf(orgId));
+        IEntityRegistry.Organization memory activated = registry.organization(orgId);
+        _expectEqual("stored preTrust", preTrust, activated.preTrust);
+        _expectEqual("stored initialTrust", initial, activated.initialTrust);
 
+        ghostPreTrust[orgId] = preTrust;
+        ghostInitialTrust[orgId] = initial;
         ghostStatus[orgId] = IEntityRegistry.Status.Active;
         _initialized.push(orgId);
         ++calls["activate"];
@@ -164,6 +278,9 @@ contract CommunityHandler is CommonBase, StdCheats, StdUtils {
 
     /// @notice The penalty role expels an Active organization.
     function expel(uint256 orgSeed) external atCurrentBlock {
+        // Mostly keep three Active organizations, so that ratings and peer ratings go on; one draw in eight (hashed:
+        // fuzzed seeds are often small) expels whatever is left, so that the community also ends with nobody Active.
+        if (_activeCount() <= 3 && uint256(keccak256(abi.encode(orgSeed))) % 8 != 0) return;
         uint256 orgId = _pickOrganization(orgSeed, IEntityRegistry.Status.Active);
         if (orgId == 0) return;
         registry.expel(orgId, keccak256(abi.encode("expelled", orgId)));
@@ -207,6 +324,52 @@ contract CommunityHandler is CommonBase, StdCheats, StdUtils {
         }
     }
 
+    /**
+     * @notice An organization's admin tries to remove itself. Only the last member account of a Rejected
+     * organization may leave (the organization is then left without an admin); a Pending or Active organization,
+     * or a Rejected one with other accounts, keeps its admin; an Expelled one keeps every account.
+     * @param onlyLastOfRejected Pick only an organization where leaving succeeds (else any with an admin).
+     */
+    function removeAdmin(uint256 orgSeed, bool onlyLastOfRejected) external atCurrentBlock {
+        uint256 count = _organizations.length;
+        for (uint256 i = 0; i < count; ++i) {
+            uint256 orgId = _organizations[((orgSeed % count) + i) % count];
+            address admin = ghostAdmin[orgId];
+            if (admin == address(0)) continue;
+            IEntityRegistry.Status status = ghostStatus[orgId];
+            bool leaves = status == IEntityRegistry.Status.Rejected && ghostMemberCount[orgId] == 1;
+            if (onlyLastOfRejected && !leaves) continue;
+
+            if (leaves) {
+                vm.prank(admin);
+                registry.removeMember(orgId, admin);
+                ghostAdmin[orgId] = address(0);
+                _formerAdmin[orgId] = admin;
+                ghostMemberCount[orgId] = 0;
+                ghostOrganizationOf[admin] = 0;
+                ++calls["removeAdmin"];
+                return;
+            }
+            bytes memory expected =
+                status == IEntityRegistry.Status.Expelled
+                    ? abi.encodeWithSelector(
+                        IEntityRegistry.EntityRegistryUnexpectedStatus.selector,
+                        orgId,
+                        IEntityRegistry.Status.Expelled,
+                        IEntityRegistry.Status.Active
+                    )
+                    : abi.encodeWithSelector(IEntityRegistry.EntityRegistryCannotRemoveAdmin.selector, orgId, admin);
+            vm.prank(admin);
+            try registry.removeMember(orgId, admin) {
+                revert HandlerModelMismatch("admin removed", orgId, uint256(status));
+            } catch (bytes memory reason) {
+                _expectError(reason, expected);
+            }
+            ++calls["removeAdmin (kept)"];
+            return;
+        }
+    }
+
     // ------------------------------------------------------------------ actions: trust
 
     /// @notice The platform rates a contribution of an Active organization; a repeated contribution must revert.
@@ -236,6 +399,7 @@ contract CommunityHandler is CommonBase, StdCheats, StdUtils {
         uint256 before = ledger.trustOf(orgId);
         ledger.rate(rating);
         _rated[key] = true;
+        _platformRated.push(Contribution(orgId, rating.contributionId));
 
         _expectStepTowards(before, ledger.scoreOf(rating.scores), ledger.trustOf(orgId));
         ++calls["rate"];
@@ -263,6 +427,7 @@ contract CommunityHandler is CommonBase, StdCheats, StdUtils {
             bytes32 key = _ratingKey(orgId, ratings[i].contributionId, 0);
             if (_rated[key]) continue;
             _rated[key] = true;
+            _platformRated.push(Contribution(orgId, ratings[i].contributionId));
             ++expected;
         }
         uint256 applied = ledger.rateBatch(ratings);
@@ -270,30 +435,93 @@ contract CommunityHandler is CommonBase, StdCheats, StdUtils {
         ++calls["rateBatch"];
     }
 
-    /// @notice A member account of an Active organization rates another Active organization's contribution.
+    /**
+     * @notice A member account of an Active organization rates a contribution of another Active organization that
+     * the platform has rated; rating it a second time must revert.
+     */
     function peerRate(
         uint256 accountSeed,
-        uint256 orgSeed,
         uint256 contributionSeed,
         uint256[4] calldata scores
     ) external atCurrentBlock {
         address account = _pickActiveMember(accountSeed);
+        uint256 count = _platformRated.length;
+        if (account == address(0) || count == 0) return;
+        uint256 raterOrgId = ghostOrganizationOf[account];
+        for (uint256 i = 0; i < count; ++i) {
+            Contribution memory target = _platformRated[((contributionSeed % count) + i) % count];
+            // Nobody rates its own organization, and only Active organizations are rated.
+            if (target.orgId == raterOrgId || ghostStatus[target.orgId] != IEntityRegistry.Status.Active) continue;
+            ITrustLedger.Rating memory rating = _rating(target.orgId, target.contributionId, scores, false);
+            bytes32 key = _ratingKey(target.orgId, target.contributionId, raterOrgId);
+
+            if (_rated[key]) {
+                vm.prank(account);
+                try ledger.peerRate(rating) {
+                    revert HandlerModelMismatch("duplicate peer rating applied", raterOrgId, target.orgId);
+                } catch (bytes memory reason) {
+                    _expectError(
+                        reason,
+                        abi.encodeWithSelector(
+                            ITrustLedger.TrustLedgerAlreadyRated.selector,
+                            target.orgId,
+                            target.contributionId,
+                            raterOrgId
+                        )
+                    );
+                }
+                ++calls["peerRate (duplicate)"];
+                return;
+            }
+            uint256 before = ledger.trustOf(target.orgId);
+            vm.prank(account);
+            ledger.peerRate(rating);
+            _rated[key] = true;
+
+            _expectStepTowards(before, ledger.scoreOf(rating.scores), ledger.trustOf(target.orgId));
+            ++calls["peerRate"];
+            return;
+        }
+    }
+
+    /**
+     * @notice A member account of an Active organization rates a contribution the platform never rated for that
+     * organization (a pool id not yet rated, or a made-up one), of any organization but its own, whatever its
+     * status, even a not yet registered id, with scores possibly out of range: it must revert with exactly
+     * {TrustLedgerUnknownContribution}, which is checked before the status, the scores and duplicates.
+     */
+    function peerRateUnknown(
+        uint256 accountSeed,
+        uint256 orgSeed,
+        uint256 contributionSeed,
+        uint256[4] calldata scores,
+        bool outOfRange
+    ) external atCurrentBlock {
+        address account = _pickActiveMember(accountSeed);
         if (account == address(0)) return;
         uint256 raterOrgId = ghostOrganizationOf[account];
-        // Nobody rates its own organization: skip the rater's when picking.
-        uint256 orgId = _pickOrganization(orgSeed, IEntityRegistry.Status.Active, raterOrgId);
-        if (orgId == 0) return;
-        ITrustLedger.Rating memory rating = _rating(orgId, contributionSeed, scores, false);
-        bytes32 key = _ratingKey(orgId, rating.contributionId, raterOrgId);
-        if (_rated[key]) return;
+        uint256 index = orgSeed % (_organizations.length + 1);
+        uint256 orgId = index < _organizations.length ? _organizations[index] : _organizations.length + 1;
+        if (orgId == raterOrgId) return;
+        ITrustLedger.Rating memory rating = _rating(orgId, contributionSeed, scores, outOfRange);
+        if (_rated[_ratingKey(orgId, rating.contributionId, 0)]) {
+            rating.contributionId = keccak256(abi.encode("made-up contribution", contributionSeed));
+        }
 
-        uint256 before = ledger.trustOf(orgId);
         vm.prank(account);
-        ledger.peerRate(rating);
-        _rated[key] = true;
-
-        _expectStepTowards(before, ledger.scoreOf(rating.scores), ledger.trustOf(orgId));
-        ++calls["peerRate"];
+        try ledger.peerRate(rating) {
+            revert HandlerModelMismatch("unknown contribution rated", orgId, uint256(rating.contributionId));
+        } catch (bytes memory reason) {
+            _expectError(
+                reason,
+                abi.encodeWithSelector(
+                    ITrustLedger.TrustLedgerUnknownContribution.selector,
+                    orgId,
+                    rating.contributionId
+                )
+            );
+        }
+        ++calls["peerRate (unknown)"];
     }
 
     /// @notice Anyone writes an Active organization's pending decay.
@@ -315,6 +543,67 @@ contract CommunityHandler is CommonBase, StdCheats, StdUtils {
         ++calls["advanceBlocks"];
     }
 
+    /**
+     * @notice Governance replaces the trust parameters with a random valid set (weights, rates, threshold,
+     * baseline, half-life and damping). Past trust must not move: the invariant tests re-check the recorded values.
+     */
+    function setParameters(
+        uint256[3] calldata initialWeights,
+        uint256[3] calldata ratingWeights,
+        uint256[7] calldata values
+    ) external atCurrentBlock {
+        ITrustLedger.TrustParameters memory p;
+        (p.weightPreTrust, p.weightLegal, p.weightCapability, p.weightIndirect) = _split(initialWeights);
+        (p.weightQuality, p.weightQuantity, p.weightIntegrity, p.weightIntent) = _split(ratingWeights);
+        p.gainRate = uint64(_bound(values[0], 1, ONE));
+        p.lossRate = uint64(_bound(values[1], p.gainRate, ONE));
+        p.flagThreshold = uint64(_bound(values[2], 0, ONE));
+        p.publicInitialCap = uint64(_bound(values[3], 0, ONE));
+        p.baseline = uint64(_bound(values[4], 0, ONE));
+        p.halfLife = uint48(_bound(values[5], 1, MAX_HALF_LIFE));
+        p.recommendationDamping = uint32(_bound(values[6], 0, 1000));
+
+        vm.prank(governance);
+        ledger.setParameters(p);
+        ITrustLedger.TrustParameters memory stored = ledger.parameters();
+        _expectEqual("baseline", p.baseline, stored.baseline);
+        _expectEqual("halfLife", p.halfLife, stored.halfLife);
+        _decayHistory.push(DecayParameters(currentBlock, p.baseline, p.halfLife));
+        ++calls["setParameters"];
+    }
+
+    /**
+     * @notice Reads an organization's trust (any organization, activated or not) and the total at a past block, to
+     * be re-checked after every later action: history never changes. When the organization's last write is at or
+     * before that block, the value read is also checked against the model: the written value decayed with the
+     * baseline and half-life in force at that block (the last ones set at or before it).
+     */
+    function recordPastTrust(uint256 orgSeed, uint256 timeSeed) external atCurrentBlock {
+        uint256 count = _organizations.length;
+        if (count == 0 || currentBlock == firstBlock) return;
+        uint256 orgId = _organizations[orgSeed % count];
+        uint256 timepoint = _bound(timeSeed, firstBlock, currentBlock - 1);
+        PastTrust memory past = PastTrust({
+            orgId: orgId,
+            timepoint: timepoint,
+            trust: ledger.trustAt(orgId, timepoint),
+            total: ledger.totalTrustAt(timepoint)
+        });
+        if (past.trust > ONE) revert HandlerModelMismatch("past trust above one", ONE, past.trust);
+        (uint256 recorded, uint48 updatedAt) = ledger.recordedTrustOf(orgId);
+        if (updatedAt <= timepoint) {
+            DecayParameters memory inForce = _decayParametersAt(timepoint);
+            _expectEqual(
+                "past trust",
+                TrustMath.decay(recorded, inForce.baseline, timepoint - updatedAt, inForce.halfLife),
+                past.trust
+            );
+        }
+        if (_pastTrust.length < PAST_TRUST_SLOTS) _pastTrust.push(past);
+        else _pastTrust[timeSeed % PAST_TRUST_SLOTS] = past;
+        ++calls["recordPastTrust"];
+    }
+
     // ------------------------------------------------------------------ views for the invariant tests
 
     /// @notice Every organization the handler created.
@@ -332,24 +621,45 @@ contract CommunityHandler is CommonBase, StdCheats, StdUtils {
         return _accounts;
     }
 
+    /// @notice The recorded past trust values.
+    function pastTrust() external view returns (PastTrust[] memory) {
+        return _pastTrust;
+    }
+
     /// @notice The handler's action selectors, for `targetSelector`.
     function selectors() external pure returns (bytes4[] memory list) {
-        list = new bytes4[](12);
+        list = new bytes4[](17);
         list[0] = CommunityHandler.join.selector;
-        list[1] = CommunityHandler.recommend.selector;
-        list[2] = CommunityHandler.activate.selector;
-        list[3] = CommunityHandler.reject.selector;
-        list[4] = CommunityHandler.expel.selector;
-        list[5] = CommunityHandler.addMember.selector;
-        list[6] = CommunityHandler.removeMember.selector;
-        list[7] = CommunityHandler.rate.selector;
-        list[8] = CommunityHandler.rateBatch.selector;
-        list[9] = CommunityHandler.peerRate.selector;
-        list[10] = CommunityHandler.applyDecay.selector;
-        list[11] = CommunityHandler.advanceBlocks.selector;
+        list[1] = CommunityHandler.rejoin.selector;
+        list[2] = CommunityHandler.recommend.selector;
+        list[3] = CommunityHandler.activate.selector;
+        list[4] = CommunityHandler.reject.selector;
+        list[5] = CommunityHandler.expel.selector;
+        list[6] = CommunityHandler.addMember.selector;
+        list[7] = CommunityHandler.removeMember.selector;
+        list[8] = CommunityHandler.removeAdmin.selector;
+        list[9] = CommunityHandler.rate.selector;
+        list[10] = CommunityHandler.rateBatch.selector;
+        list[11] = CommunityHandler.peerRate.selector;
+        list[12] = CommunityHandler.peerRateUnknown.selector;
+        list[13] = CommunityHandler.applyDecay.selector;
+        list[14] = CommunityHandler.advanceBlocks.selector;
+        list[15] = CommunityHandler.setParameters.selector;
+        list[16] = CommunityHandler.recordPastTrust.selector;
     }
 
     // ------------------------------------------------------------------ internals
+
+    /// @dev Models a successful join: a new Pending organization with its admin as only member.
+    function _registered(uint256 orgId, bytes32 identity, address admin) private {
+        _organizations.push(orgId);
+        ghostStatus[orgId] = IEntityRegistry.Status.Pending;
+        ghostAdmin[orgId] = admin;
+        ghostMemberCount[orgId] = 1;
+        ghostIdentity[orgId] = identity;
+        ghostOrganizationByIdentity[identity] = orgId;
+        _bind(admin, orgId);
+    }
 
     function _bind(address account, uint256 orgId) private {
         ghostOrganizationOf[account] = orgId;
@@ -379,6 +689,21 @@ contract CommunityHandler is CommonBase, StdCheats, StdUtils {
         return address(0);
     }
 
+    /// @dev The decay parameters in force at `timepoint`: the last set at or before it (several in one block: the
+    /// last of them, as the ledger's checkpoints keep it).
+    function _decayParametersAt(uint256 timepoint) private view returns (DecayParameters memory) {
+        uint256 i = _decayHistory.length - 1;
+        while (_decayHistory[i].fromBlock > timepoint) --i;
+        return _decayHistory[i];
+    }
+
+    /// @dev How many organizations are Active.
+    function _activeCount() private view returns (uint256 count) {
+        for (uint256 i = 0; i < _organizations.length; ++i) {
+            if (ghostStatus[_organizations[i]] == IEntityRegistry.Status.Active) ++count;
+        }
+    }
+
     /// @dev The first organization from `seed` on in `status`; zero if none.
     function _pickOrganization(uint256 seed, IEntityRegistry.Status status) private view returns (uint256) {
         return _pickOrganization(seed, status, 0);
@@ -398,17 +723,32 @@ contract CommunityHandler is CommonBase, StdCheats, StdUtils {
         return 0;
     }
 
+    /// @dev A rating of a contribution from the pool.
     function _rating(
         uint256 orgId,
         uint256 contributionSeed,
         uint256[4] calldata scores,
         bool outOfRange
     ) private pure returns (ITrustLedger.Rating memory) {
-        uint256 contribution = contributionSeed % CONTRIBUTION_POOL;
+        return
+            _rating(
+                orgId,
+                keccak256(abi.encode("contribution", contributionSeed % CONTRIBUTION_POOL)),
+                scores,
+                outOfRange
+            );
+    }
+
+    function _rating(
+        uint256 orgId,
+        bytes32 contributionId,
+        uint256[4] calldata scores,
+        bool outOfRange
+    ) private pure returns (ITrustLedger.Rating memory) {
         return
             ITrustLedger.Rating({
                 orgId: orgId,
-                contributionId: keccak256(abi.encode("contribution", contribution)),
+                contributionId: contributionId,
                 scores: ITrustLedger.Scores({
                     quality: uint64(
                         outOfRange ? _bound(scores[0], ONE + 1, type(uint64).max) : _bound(scores[0], 0, ONE)
@@ -417,8 +757,16 @@ contract CommunityHandler is CommonBase, StdCheats, StdUtils {
                     integrity: uint64(_bound(scores[2], 0, ONE)),
                     intent: uint64(_bound(scores[3], 0, ONE))
                 }),
-                evidenceHash: keccak256(abi.encode("evidence", orgId, contribution))
+                evidenceHash: keccak256(abi.encode("evidence", orgId, contributionId))
             });
+    }
+
+    /// @dev Four weights that sum to one: three bounded in turn, the fourth the rest.
+    function _split(uint256[3] calldata seeds) private pure returns (uint64 a, uint64 b, uint64 c, uint64 d) {
+        a = uint64(_bound(seeds[0], 0, ONE));
+        b = uint64(_bound(seeds[1], 0, ONE - a));
+        c = uint64(_bound(seeds[2], 0, ONE - a - b));
+        d = uint64(ONE - a - b - c);
     }
 
     function _level(uint256 seed) private pure returns (ITrustLedger.Level) {

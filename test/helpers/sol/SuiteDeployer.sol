@@ -12,9 +12,11 @@ import {TrustLedger} from "../../../contracts/trust/TrustLedger.sol";
 /**
  * @title SuiteDeployer
  * @notice Deploys and wires the Credence suite inside a Solidity test, the way the Ignition module
- * `deploy/modules/Credence.ts` does: one CredenceAccessManager, the TrustLedger and EntityRegistry implementations behind
- * two CredenceProxy instances with encoded `initialize` calls, `ledger.setRegistry`, role labels, the non-ADMIN
- * rows of `src/roles.ts` as target-function roles, and the ASSESSOR and REGISTRY grants.
+ * `deploy/modules/Credence.ts` does: one CredenceAccessManager, the TrustLedger and EntityRegistry
+ * implementations behind two CredenceProxy instances with encoded `initialize` calls, `ledger.setRegistry`, role
+ * labels, the non-ADMIN rows of `src/roles.ts` as target-function roles, and the ASSESSOR and REGISTRY grants.
+ * Like the module, it sets no penalty hook (`ledger.penaltyHook()` is zero): low-integrity ratings only emit
+ * their event.
  * @dev Internal functions: they run in the calling test contract, which therefore deploys the manager with
  * itself as initial admin and becomes governance (ADMIN). The defaults below mirror `src/defaults.ts`; keep
  * them in step with it.

@@ -178,7 +178,7 @@ async function measure(): Promise<GasSnapshot> {
     "ProfileRecordChanged",
   );
 
-  // Ratings: one by the platform, a batch by the platform, one by a peer.
+  // Ratings: one by the platform, a batch by the platform, one by a peer of the platform-rated contribution.
   const rating = (orgId: bigint, label: string) => ({
     orgId,
     contributionId: id(`contribution:${label}`),
@@ -202,7 +202,8 @@ async function measure(): Promise<GasSnapshot> {
   gas[`TrustLedger.rateBatch (per rating, of ${BATCH_SIZE})`] = Math.round(Number(batchReceipt.gasUsed) / BATCH_SIZE);
   await record(
     "TrustLedger.peerRate",
-    ledger.connect(gamma).peerRate(rating(alphaId, "alpha-peer")),
+    // Peers rate only contributions the platform rated: the same contribution the platform rated above.
+    ledger.connect(gamma).peerRate(rating(alphaId, "alpha-1")),
     ledger,
     "ContributionRated",
   );

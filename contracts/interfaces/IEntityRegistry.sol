@@ -55,8 +55,8 @@ interface IEntityRegistry {
      * @param profileHash Hash of the current profile document (zero once deleted).
      * @param profileURI Where the current profile document is (empty once deleted).
      */
-    // solhint-disable-next-line gas-struct-packing -- packed by hand as documented above; the rule's heuristic
-    // counts the string and the hash, which cannot share a slot.
+    // Packed by hand as documented above; solhint's packing heuristic counts the string and the hash too.
+    // solhint-disable-next-line gas-struct-packing
     struct Organization {
         bytes32 identityHash;
         address admin;

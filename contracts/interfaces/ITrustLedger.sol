@@ -291,6 +291,8 @@ interface ITrustLedger is IERC6372 {
     /**
      * @notice Trust at a past timepoint (strictly before `clock()`), decay included. Decay is computed with the
      * baseline and half-life in force at `timepoint`, so a later parameter change never rewrites history.
+     * NOTE: the whole stretch since the organization's last write is decayed with those parameters (not piece by
+     * piece), so the value can step at the block of a parameter change, as {trustOf} does.
      */
     function trustAt(uint256 orgId, uint256 timepoint) external view returns (uint256);
 

@@ -25,6 +25,27 @@ export const defaultTrustParameters = {
 
 export type TrustParameters = typeof defaultTrustParameters;
 
+/** Plain bigints from the `parameters()` struct a contract call returns (named fields, in any struct form). */
+export function toTrustParameters(p: { [K in keyof TrustParameters]: bigint }): TrustParameters {
+  return {
+    weightPreTrust: p.weightPreTrust,
+    weightLegal: p.weightLegal,
+    weightCapability: p.weightCapability,
+    weightIndirect: p.weightIndirect,
+    weightQuality: p.weightQuality,
+    weightQuantity: p.weightQuantity,
+    weightIntegrity: p.weightIntegrity,
+    weightIntent: p.weightIntent,
+    gainRate: p.gainRate,
+    lossRate: p.lossRate,
+    flagThreshold: p.flagThreshold,
+    publicInitialCap: p.publicInitialCap,
+    baseline: p.baseline,
+    halfLife: p.halfLife,
+    recommendationDamping: p.recommendationDamping,
+  };
+}
+
 /**
  * Default entry criteria. They admit the founding organizations, which nobody can recommend yet; governance
  * raises them (setEntryCriteria) once the founders are in, as the demo shows.

@@ -1,5 +1,5 @@
 import { CommunityType } from "../constants.js";
-import type { EntryCriteria, TrustParameters } from "../defaults.js";
+import { toTrustParameters, type EntryCriteria, type TrustParameters } from "../defaults.js";
 import type { EntityRegistry, TrustLedger } from "../../types/index.js";
 
 export interface GetCommunityParameters {
@@ -42,23 +42,7 @@ export async function getCommunity(parameters: GetCommunityParameters): Promise<
   return {
     blockNumber,
     communityType: type === BigInt(CommunityType.Public) ? "Public" : "Private",
-    trustParameters: {
-      weightPreTrust: p.weightPreTrust,
-      weightLegal: p.weightLegal,
-      weightCapability: p.weightCapability,
-      weightIndirect: p.weightIndirect,
-      weightQuality: p.weightQuality,
-      weightQuantity: p.weightQuantity,
-      weightIntegrity: p.weightIntegrity,
-      weightIntent: p.weightIntent,
-      gainRate: p.gainRate,
-      lossRate: p.lossRate,
-      flagThreshold: p.flagThreshold,
-      publicInitialCap: p.publicInitialCap,
-      baseline: p.baseline,
-      halfLife: p.halfLife,
-      recommendationDamping: p.recommendationDamping,
-    },
+    trustParameters: toTrustParameters(p),
     entryCriteria: {
       minPreTrust: c.minPreTrust,
       minRecommendations: c.minRecommendations,

@@ -1,6 +1,6 @@
 import { id } from "ethers";
 
-import { defaultTrustParameters, type TrustParameters } from "../../src/defaults.js";
+import { defaultTrustParameters, toTrustParameters, type TrustParameters } from "../../src/defaults.js";
 import type { TrustLedger } from "../../types/index.js";
 
 // The trust model's arithmetic, shared with front-ends: tests derive exact expectations from it.
@@ -68,24 +68,7 @@ export function parametersTuple(p: TrustParameters): bigint[] {
 
 /** The ledger's current parameters as plain bigints. */
 export async function parametersOf(ledger: TrustLedger): Promise<TrustParameters> {
-  const p = await ledger.parameters();
-  return {
-    weightPreTrust: p.weightPreTrust,
-    weightLegal: p.weightLegal,
-    weightCapability: p.weightCapability,
-    weightIndirect: p.weightIndirect,
-    weightQuality: p.weightQuality,
-    weightQuantity: p.weightQuantity,
-    weightIntegrity: p.weightIntegrity,
-    weightIntent: p.weightIntent,
-    gainRate: p.gainRate,
-    lossRate: p.lossRate,
-    flagThreshold: p.flagThreshold,
-    publicInitialCap: p.publicInitialCap,
-    baseline: p.baseline,
-    halfLife: p.halfLife,
-    recommendationDamping: p.recommendationDamping,
-  };
+  return toTrustParameters(await ledger.parameters());
 }
 
 /** An organization's recorded trust and the parameters, read before a transaction, to project its trust. */

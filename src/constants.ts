@@ -7,6 +7,7 @@ export const Role = {
   ASSESSOR: 1n,
   REGISTRY: 2n,
   PENALTY: 3n,
+  RATIFIER: 4n,
 } as const;
 
 /** IEntityRegistry.Status */
@@ -19,7 +20,30 @@ export const Level = { None: 0, Low: 1, Medium: 2, High: 3 } as const;
 export const CommunityType = { Private: 0, Public: 1 } as const;
 
 /** ITrustLedger.TrustChangeReason */
-export const TrustChangeReason = { Initialized: 0, Rated: 1, PeerRated: 2, Decayed: 3, Cleared: 4 } as const;
+export const TrustChangeReason = {
+  Initialized: 0,
+  Rated: 1,
+  PeerRated: 2,
+  Decayed: 3,
+  Cleared: 4,
+  BondLocked: 5,
+  BondReleased: 6,
+  Liability: 7,
+} as const;
+
+/** IPenaltyCases.CaseState */
+export const CaseState = {
+  None: 0,
+  Pending: 1,
+  Active: 2,
+  Defeated: 3,
+  Succeeded: 4,
+  Executed: 5,
+  Dismissed: 6,
+} as const;
+
+/** IPenaltyCases.VoteType */
+export const VoteType = { Keep: 0, Expel: 1, Abstain: 2 } as const;
 
 /** IEntityRegistry.ProfileAction */
 export const ProfileAction = { Added: 0, Edited: 1, Deleted: 2 } as const;

@@ -62,6 +62,28 @@ export type EntryCriteria = typeof defaultEntryCriteria;
 
 export const defaultCommunityType = CommunityType.Private;
 
+/**
+ * Default penalty-case parameters (docs/penalty.md explains each one). Durations are blocks at a 2-second Besu
+ * block period: voting starts 10 minutes after a flag and lasts 12 hours; the ratifier has a day.
+ */
+export const defaultPenaltyParameters = {
+  reportingThreshold: toFixed("0.40"),
+  bondShare: toFixed("0.05"),
+  quorumShare: toFixed("0.30"),
+  expelThreshold: toFixed("0.60"),
+  misuseThreshold: toFixed("0.20"),
+  liabilityShare: toFixed("0.10"),
+  votingDelay: 300n,
+  votingPeriod: 21_600n,
+  ratificationWindow: 43_200n,
+  misuseWindow: 1_296_000n,
+  barPeriod: 1_296_000n,
+  liabilityWindow: 7_776_000n,
+  maxMisuses: 2n,
+};
+
+export type PenaltyParameters = typeof defaultPenaltyParameters;
+
 /** A country-table row: each score in [0, 1]; cybercrime is exposure (higher is worse). */
 export interface CountryRow {
   code: string;

@@ -20,6 +20,7 @@ export const restrictedFunctions = {
     clearTrust: Role.REGISTRY,
     rate: Role.ASSESSOR,
     rateBatch: Role.ASSESSOR,
+    adjustTrust: Role.PENALTY,
   },
   EntityRegistry: {
     setCountry: Role.ADMIN,
@@ -30,6 +31,11 @@ export const restrictedFunctions = {
     reject: Role.ASSESSOR,
     expel: Role.PENALTY,
   },
+  PenaltyCases: {
+    setParameters: Role.ADMIN,
+    upgradeToAndCall: Role.ADMIN,
+    ratify: Role.RATIFIER,
+  },
 } as const;
 
 export type RestrictedContract = keyof typeof restrictedFunctions;
@@ -39,4 +45,5 @@ export const roleLabels: Record<string, bigint> = {
   ASSESSOR: Role.ASSESSOR,
   REGISTRY: Role.REGISTRY,
   PENALTY: Role.PENALTY,
+  RATIFIER: Role.RATIFIER,
 };

@@ -14,6 +14,8 @@ library Roles {
     uint64 internal constant ASSESSOR = 1;
     /// @dev The EntityRegistry contract itself: initializes and clears trust in the TrustLedger.
     uint64 internal constant REGISTRY = 2;
-    /// @dev The penalty contract: expels organizations from the registry.
+    /// @dev The penalty contract: expels organizations, locks and releases bonds, applies liability.
     uint64 internal constant PENALTY = 3;
+    /// @dev Governance's ratifier: confirms or overturns the outcome of a penalty vote.
+    uint64 internal constant RATIFIER = 4;
 }

@@ -40,7 +40,10 @@ interface ITrustLedger is IERC6372 {
         Rated,
         PeerRated,
         Decayed,
-        Cleared
+        Cleared,
+        BondLocked,
+        BondReleased,
+        Liability
     }
 
     /**
@@ -203,6 +206,9 @@ interface ITrustLedger is IERC6372 {
     /// @notice This rater (`raterOrgId`, 0 for the platform) already rated this contribution.
     error TrustLedgerAlreadyRated(uint256 orgId, bytes32 contributionId, uint256 raterOrgId);
 
+    /// @notice {adjustTrust} takes only BondLocked, BondReleased or Liability.
+    error TrustLedgerInvalidReason(TrustChangeReason reason);
+
     /// @notice Trust of this organization was already initialized.
     error TrustLedgerAlreadyInitialized(uint256 orgId);
 
@@ -253,6 +259,22 @@ interface ITrustLedger is IERC6372 {
      * @param evidenceHash The reason, carried by {TrustChanged}.
      */
     function clearTrust(uint256 orgId, bytes32 evidenceHash) external;
+
+    /**
+     * @notice Moves an Active organization's trust by `delta` (clamped to [0, 1e18]) for a penalty-case reason:
+     * a reporter's bond locked or released, a recommender's liability. Restricted to PENALTY.
+     * @param orgId The organization (its trust must be initialized).
+     * @param delta The change; negative to lower trust.
+     * @param reason BondLocked, BondReleased or Liability.
+     * @param evidenceHash Carried by {TrustChanged} (e.g. the case id).
+     * @return applied The change actually applied after clamping (same sign as `delta`).
+     */
+    function adjustTrust(
+        uint256 orgId,
+        int256 delta,
+        TrustChangeReason reason,
+        bytes32 evidenceHash
+    ) external returns (int256 applied);
 
     // ------------------------------------------------------------------ ratings
 

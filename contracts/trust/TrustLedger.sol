@@ -114,6 +114,32 @@ contract TrustLedger is ITrustLedger, Initializable, AccessManagedUpgradeable, U
         emit TrustChanged(orgId, current, 0, -int256(current), TrustChangeReason.Cleared, evidenceHash);
     }
 
+    /// @inheritdoc ITrustLedger
+    function adjustTrust(
+        uint256 orgId,
+        int256 delta,
+        TrustChangeReason reason,
+        bytes32 evidenceHash
+    ) external restricted returns (int256 applied) {
+        if (reason < TrustChangeReason.BondLocked) revert TrustLedgerInvalidReason(reason);
+        TrustLedgerStorage storage $ = _storage();
+        if ($.history[orgId].length() == 0) revert TrustLedgerNotInitialized(orgId);
+        if ($.registry.statusOf(orgId) != IEntityRegistry.Status.Active) revert TrustLedgerInactiveOrganization(orgId);
+        (uint256 recorded, ) = _recorded($, orgId);
+        uint256 current = _current($, orgId);
+        uint256 updated;
+        if (delta < 0) {
+            uint256 loss = uint256(-delta);
+            updated = loss >= current ? 0 : current - loss;
+        } else {
+            uint256 gain = uint256(delta);
+            updated = current + gain > TrustMath.ONE ? TrustMath.ONE : current + gain;
+        }
+        _write($, orgId, recorded, updated);
+        applied = int256(updated) - int256(current);
+        emit TrustChanged(orgId, current, updated, applied, reason, evidenceHash);
+    }
+
     // ------------------------------------------------------------------ ratings
 
     /// @inheritdoc ITrustLedger
@@ -185,7 +211,20 @@ contract TrustLedger is ITrustLedger, Initializable, AccessManagedUpgradeable, U
 
     /// @inheritdoc ITrustLedger
     function totalTrustAt(uint256 timepoint) external view returns (uint256) {
-        return _storage().total.upperLookupRecent(_checkPast(timepoint));
+        Checkpoints.Trace208 storage total = _storage().total;
+        uint48 key = _checkPast(timepoint);
+        // Fast path for the previous block (a penalty case's snapshot): the answer is one of the last two
+        // checkpoints, whatever the length of the history, so the lookup costs the same in any community.
+        uint256 length = total.length();
+        if (length != 0) {
+            Checkpoints.Checkpoint208 memory last = total.at(uint32(length - 1));
+            if (last._key <= key) return last._value;
+            if (length > 1) {
+                Checkpoints.Checkpoint208 memory previous = total.at(uint32(length - 2));
+                if (previous._key <= key) return previous._value;
+            }
+        }
+        return total.upperLookupRecent(key);
     }
 
     /// @inheritdoc ITrustLedger

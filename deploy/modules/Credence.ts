@@ -9,6 +9,7 @@ import {
   defaultCommunityType,
   defaultCountries,
   defaultEntryCriteria,
+  defaultPenaltyParameters,
   defaultTrustParameters,
   toCountryEntry,
 } from "../../src/defaults.js";
@@ -16,7 +17,7 @@ import { restrictedFunctions, roleLabels, type RestrictedContract } from "../../
 
 /** The selectors of `contract`'s functions restricted to `role`, read from the compiled ABI. */
 function selectorsFor(contract: RestrictedContract, role: bigint): string[] {
-  const folder = contract === "TrustLedger" ? "trust" : "registry";
+  const folder = { TrustLedger: "trust", EntityRegistry: "registry", PenaltyCases: "penalty" }[contract];
   const artifact = JSON.parse(
     readFileSync(
       new URL(`../../artifacts/contracts/${folder}/${contract}.sol/${contract}.json`, import.meta.url),
@@ -30,9 +31,9 @@ function selectorsFor(contract: RestrictedContract, role: bigint): string[] {
 }
 
 /**
- * The Credence suite: an AccessManager, the TrustLedger and the EntityRegistry behind UUPS proxies, wired
- * together and with their roles configured. Parameters (see deploy/parameters/): `communityType`,
- * `trustParameters`, `entryCriteria`, `countries`, `assessor`.
+ * The Credence suite: an AccessManager, the TrustLedger, the EntityRegistry and PenaltyCases behind UUPS
+ * proxies, wired together and with their roles configured. Parameters (see deploy/parameters/):
+ * `communityType`, `trustParameters`, `entryCriteria`, `countries`, `penaltyParameters`, `assessor`, `ratifier`.
  */
 export default buildModule("Credence", (m) => {
   const governance = m.getAccount(0);
@@ -41,6 +42,8 @@ export default buildModule("Credence", (m) => {
   const trustParameters = m.getParameter("trustParameters", stringify(defaultTrustParameters));
   const entryCriteria = m.getParameter("entryCriteria", stringify(defaultEntryCriteria));
   const countries = m.getParameter("countries", defaultCountries.map(toCountryEntry).map(stringify));
+  const penaltyParameters = m.getParameter("penaltyParameters", stringify(defaultPenaltyParameters));
+  const ratifier = m.getParameter("ratifier", m.getAccount(0));
 
   const manager = m.contract("CredenceAccessManager", [governance]);
 
@@ -68,12 +71,24 @@ export default buildModule("Credence", (m) => {
 
   m.call(ledger, "setRegistry", [registry]);
 
+  const penaltyImplementation = m.contract("PenaltyCases", [], { id: "PenaltyCasesImplementation" });
+  const penaltyProxy = m.contract(
+    "CredenceProxy",
+    [
+      penaltyImplementation,
+      m.encodeFunctionCall(penaltyImplementation, "initialize", [manager, registry, ledger, penaltyParameters]),
+    ],
+    { id: "PenaltyCasesProxy" },
+  );
+  const penalty = m.contractAt("PenaltyCases", penaltyProxy);
+  m.call(ledger, "setPenaltyHook", [penalty]);
+
   for (const [label, role] of Object.entries(roleLabels)) {
     m.call(manager, "labelRole", [role, label], { id: `label_${label}` });
   }
-  const targets = { TrustLedger: ledger, EntityRegistry: registry } as const;
+  const targets = { TrustLedger: ledger, EntityRegistry: registry, PenaltyCases: penalty } as const;
   for (const contract of Object.keys(targets) as RestrictedContract[]) {
-    for (const role of [Role.ASSESSOR, Role.REGISTRY, Role.PENALTY]) {
+    for (const role of [Role.ASSESSOR, Role.REGISTRY, Role.PENALTY, Role.RATIFIER]) {
       const selectors = selectorsFor(contract, role);
       if (selectors.length === 0) continue;
       m.call(manager, "setTargetFunctionRole", [targets[contract], selectors, role], {
@@ -83,8 +98,10 @@ export default buildModule("Credence", (m) => {
   }
   m.call(manager, "grantRole", [Role.ASSESSOR, assessor, 0], { id: "grant_ASSESSOR" });
   m.call(manager, "grantRole", [Role.REGISTRY, registry, 0], { id: "grant_REGISTRY" });
+  m.call(manager, "grantRole", [Role.PENALTY, penalty, 0], { id: "grant_PENALTY" });
+  m.call(manager, "grantRole", [Role.RATIFIER, ratifier, 0], { id: "grant_RATIFIER" });
 
-  return { manager, ledger, registry, ledgerImplementation, registryImplementation };
+  return { manager, ledger, registry, penalty, ledgerImplementation, registryImplementation, penaltyImplementation };
 });
 
 /** Ignition parameters are JSON values: bigints travel as decimal strings. */

@@ -1,29 +1,42 @@
 /**
  * `npm run demo`: one community's story on the in-process chain, told through the library in src/actions/
  * (chain logic) and src/format.ts (printing helpers). Deterministic: no randomness, fixed accounts, fixed
- * scores. Twelve rounds of one simulated day each (43,200 blocks at a 2-second block period).
+ * scores. Twelve rounds of one simulated day each (43,200 blocks at a 2-second block period), then penalty cases
+ * with short voting periods: the organization that turned bad is flagged, voted out and expelled, and a false
+ * flag is dismissed with its reporter penalized.
  */
-import { id, type Signer } from "ethers";
+import { formatEther, id, Wallet, type Signer } from "ethers";
 import { network } from "hardhat";
 
 import { activate } from "../src/actions/activate.js";
 import { addMember } from "../src/actions/addMember.js";
+import { applyLiability } from "../src/actions/applyLiability.js";
+import { castVote } from "../src/actions/castVote.js";
 import type { LowIntegritySignal, RatedContribution } from "../src/actions/decodeRatings.js";
 import { deploySuite } from "../src/actions/deploySuite.js";
+import { execute } from "../src/actions/execute.js";
 import { explainInitialTrust } from "../src/actions/explainInitialTrust.js";
+import { finalize } from "../src/actions/finalize.js";
+import { flag } from "../src/actions/flag.js";
+import { getCase, type GetCaseReturnType } from "../src/actions/getCase.js";
 import { getCommunity } from "../src/actions/getCommunity.js";
 import { getOrganization } from "../src/actions/getOrganization.js";
 import { getTrustHistory } from "../src/actions/getTrustHistory.js";
+import { parseEvents } from "../src/actions/parseEvents.js";
 import { peerRate } from "../src/actions/peerRate.js";
 import type { RatingInput } from "../src/actions/rate.js";
 import { rate } from "../src/actions/rate.js";
 import { rateBatch } from "../src/actions/rateBatch.js";
+import { ratify } from "../src/actions/ratify.js";
 import { recommend } from "../src/actions/recommend.js";
 import { reject } from "../src/actions/reject.js";
+import { relayVote } from "../src/actions/relayVote.js";
 import { requestJoin } from "../src/actions/requestJoin.js";
 import { setEntryCriteria } from "../src/actions/setEntryCriteria.js";
 import { setProfile } from "../src/actions/setProfile.js";
-import { Level } from "../src/constants.js";
+import { signVote } from "../src/actions/signVote.js";
+import { Level, VoteType } from "../src/constants.js";
+import { defaultPenaltyParameters } from "../src/defaults.js";
 import { describeError } from "../src/errors.js";
 import { toFixed } from "../src/fixedPoint.js";
 import { formatDelta, formatFixed, renderTable } from "../src/format.js";
@@ -33,11 +46,25 @@ const BLOCKS_PER_DAY = 43_200; // 86,400 s at a 2-second block period
 const ROUNDS = 12;
 const BAD_ROUNDS = [5, 6, 7];
 const BATCH_ROUND = 6;
+// Penalty periods shortened for the demo (blocks); the defaults are in src/defaults.ts.
+const DEMO_PENALTY_PERIODS = { votingDelay: 2n, votingPeriod: 50n, ratificationWindow: 20n };
+// Reason codes are the community's own; these two are the demo's.
+const Reason = { MaliciousContributions: 1, DataLeak: 2 } as const;
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
-const [governance, platform, aegisAdmin, borealisAdmin, coralAdmin, deltaAdmin, echoAdmin, fjordAdmin, analyst] =
-  await ethers.getSigners();
+const [
+  governance,
+  platform,
+  aegisAdmin,
+  borealisAdmin,
+  coralAdmin,
+  deltaAdmin,
+  echoAdmin,
+  fjordAdmin,
+  analyst,
+  bystander,
+] = await ethers.getSigners();
 
 const f = (value: bigint, digits = 4) => formatFixed(value, digits);
 const levelName = (level: number) => Object.keys(Level).find((k) => Level[k as keyof typeof Level] === level)!;
@@ -45,21 +72,22 @@ const say = (line = "") => console.log(line);
 
 // ----------------------------------------------------------------- 1. deployment
 
-const suite = await deploySuite({ connection, assessor: platform.address });
+const suite = await deploySuite({ connection, assessor: platform.address, penaltyParameters: DEMO_PENALTY_PERIODS });
 const deployedAt = await ethers.provider.getBlockNumber(); // no TrustChanged before it
-const { registry, ledger, manager } = suite;
-const errorInterfaces = [registry, ledger, manager];
+const { registry, ledger, manager, penalty } = suite;
+const errorInterfaces = [registry, ledger, manager, penalty];
 const start = await getCommunity({ registry, ledger });
 const p = start.trustParameters;
 const halfLifeDays = Number(p.halfLife) / BLOCKS_PER_DAY;
 
 say(`Credence demo: a ${start.communityType.toLowerCase()} threat-sharing community on the in-process chain`);
 say(
-  `1. Suite deployed, default parameters (TrustLedger ${start.ledgerVersion}, EntityRegistry ${start.registryVersion})`,
+  `1. Suite deployed: TrustLedger ${start.ledgerVersion}, EntityRegistry ${start.registryVersion}, PenaltyCases ` +
+    `${await penalty.version()}; defaults but short penalty periods`,
 );
 say(`   governance ${governance.address}  platform ${platform.address} (ASSESSOR)`);
 say(`   manager    ${suite.addresses.manager}  ledger   ${suite.addresses.ledger}`);
-say(`   registry   ${suite.addresses.registry}`);
+say(`   registry   ${suite.addresses.registry}  penalty  ${suite.addresses.penalty}`);
 const w = (value: bigint) => f(value, 2);
 say(
   `   T0 = ${w(p.weightPreTrust)}·preTrust + ${w(p.weightLegal)}·legal + ${w(p.weightCapability)}·capability + ` +
@@ -235,8 +263,14 @@ const rating = (org: Org, round: number, s: RatingInput["scores"], by = "platfor
   evidenceHash: id(`evaluation:${org.name}:round-${round}:${by}`),
 });
 
-function noteSignal(round: number, block: number, signal: LowIntegritySignal | undefined, rated: RatedContribution) {
+async function noteSignal(
+  round: number,
+  transaction: { blockNumber: number; transactionHash: string },
+  signal: LowIntegritySignal | undefined,
+  rated: RatedContribution,
+) {
   if (signal === undefined) return;
+  const block = transaction.blockNumber;
   const org = orgs.find((o) => o.id === signal.orgId)!;
   // raterOrgId 0 is the platform (its signal reaches the penalty hook); a peer's signal is only recorded.
   const rater = signal.raterOrgId === 0n ? "platform" : `peer #${signal.raterOrgId}`;
@@ -245,6 +279,26 @@ function noteSignal(round: number, block: number, signal: LowIntegritySignal | u
     `round ${round}: LowIntegritySignalled ${label(org)} by ${rater} (integrity ${f(signal.integrity, 2)}, ` +
       `intent ${f(signal.intent, 2)}), trust ${formatDelta(rated.delta)}`,
   );
+  if (signal.raterOrgId !== 0n) return;
+  // The penalty hook opens a case with the platform as reporter, or says why it did not.
+  const receipt = (await ethers.provider.getTransactionReceipt(transaction.transactionHash))!;
+  const opened = parseEvents({ receipt, contract: penalty, eventName: "CaseOpened" }).find(
+    (e) => e.args.accusedId === signal.orgId,
+  );
+  const ignored = parseEvents({ receipt, contract: penalty, eventName: "PlatformSignalIgnored" }).find(
+    (e) => e.args.contributionId === signal.contributionId,
+  );
+  if (opened !== undefined) {
+    event(
+      block,
+      `round ${round}: the signal opens penalty case #${opened.args.caseId} (reporter: the platform, no bond)`,
+    );
+  } else if (ignored !== undefined) {
+    event(
+      block,
+      `round ${round}: PlatformSignalIgnored: case #${ignored.args.openCaseId} against ${label(org)} is open`,
+    );
+  }
 }
 
 // Peers rate only contributions the platform has rated: a peer rating of anything else is refused.
@@ -274,14 +328,14 @@ for (let round = 1; round <= ROUNDS; round++) {
       assessor: platform,
       ratings: [...platformRatings, rating(echo, round, scores("0.80", "0.80", "0.80", "0.80"))],
     });
-    batch.signals.forEach((signal) =>
-      noteSignal(
+    for (const signal of batch.signals) {
+      await noteSignal(
         round,
-        batch.blockNumber,
+        batch,
         signal,
         batch.rated.find((r) => r.contributionId === signal.contributionId)!,
-      ),
-    );
+      );
+    }
     for (const skip of batch.skipped) {
       const org = orgs.find((o) => o.id === skip.orgId)!;
       event(batch.blockNumber, `round ${round}: batch item ${skip.index} (${label(org)}) skipped: ${skip.error}`);
@@ -293,7 +347,7 @@ for (let round = 1; round <= ROUNDS; round++) {
   } else {
     for (const item of platformRatings) {
       const rated = await rate({ ledger, assessor: platform, rating: item });
-      noteSignal(round, rated.blockNumber, rated.signal, rated);
+      await noteSignal(round, rated, rated.signal, rated);
     }
   }
   // Peer ratings of the contributions the platform has just rated: Aegis rates Fjord's; Fjord's analyst (a member
@@ -314,7 +368,7 @@ for (let round = 1; round <= ROUNDS; round++) {
       signer: borealisAdmin,
       rating: rating(delta, round, scores("0.30", "0.60", "0.20", "0.30"), "borealis"),
     });
-    noteSignal(round, peer.blockNumber, peer.signal, peer);
+    await noteSignal(round, peer, peer.signal, peer);
   }
   await snapshot();
 }
@@ -335,6 +389,231 @@ say(
 say("6. Key events (block, event)");
 for (const line of events) say(`  ${line}`);
 
+// ----------------------------------------------------------------- 7. penalty cases
+
+const pp = await penalty.parameters();
+const pct = (share: bigint) => `${formatFixed(share * 100n, 0)}%`;
+const short = (hex: string) => `${hex.slice(0, 10)}…`;
+/** `text` in lines of at most `width` characters, broken at spaces. */
+function wrap(text: string, width: number): string[] {
+  const rows = [""];
+  for (const word of text.split(" ")) {
+    const last = rows.length - 1;
+    if (rows[last] === "") rows[last] = word;
+    else if (rows[last].length + 1 + word.length <= width) rows[last] += ` ${word}`;
+    else rows.push(word);
+  }
+  return rows;
+}
+const line = (block: number | bigint, text: string) => say(`  ${String(block).padStart(7)}  ${text}`);
+const latestBlock = () => ethers.provider.getBlockNumber();
+const trustAt = async (org: Org, blockTag: number) =>
+  (await getOrganization({ registry, ledger, orgId: org.id, blockTag })).trust;
+/** Mines until the latest block is `block`, so that the next transaction lands in `block + 1`. */
+async function mineTo(block: bigint) {
+  const latest = BigInt(await latestBlock());
+  if (block > latest) await networkHelpers.mine(block - latest, { interval: 2 });
+}
+/** Runs `attempt`, which must revert with `expected`; returns the decoded error line. */
+async function refused(attempt: () => Promise<unknown>, expected: string): Promise<string> {
+  try {
+    await attempt();
+  } catch (error) {
+    const described = describeError(error, errorInterfaces);
+    if (!described.startsWith(expected)) throw error;
+    return described;
+  }
+  throw new Error(`expected ${expected}`);
+}
+const caseRows: string[][] = [];
+function tabulate(c: GetCaseReturnType, reporter: string, resolution: string) {
+  const accused = orgs.find((o) => o.id === c.accusedId)!;
+  caseRows.push([
+    `#${c.caseId}`,
+    label(accused),
+    reporter,
+    c.state,
+    f(c.expelWeight),
+    f(c.keepWeight),
+    f(c.abstainWeight),
+    f(c.quorum),
+    c.voteOutcome ?? "",
+    resolution,
+  ]);
+}
+
+say(
+  `7. Penalty cases, demo periods in blocks: voting delay ${pp.votingDelay}, voting period ${pp.votingPeriod}, ` +
+    `ratification window ${pp.ratificationWindow}`,
+);
+const d = defaultPenaltyParameters;
+const rules =
+  `(defaults ${d.votingDelay}, ${d.votingPeriod}, ${d.ratificationWindow}). A reporter needs trust >= ` +
+  `${f(pp.reportingThreshold, 2)} and locks ${pct(pp.bondShare)} of it as a bond; the reporter and the accused do ` +
+  `not vote; votes weigh the trust at the snapshot (the block before the flag); quorum ${pct(pp.quorumShare)} of ` +
+  `the total trust then; expulsion needs >= ${pct(pp.expelThreshold)} of Expel+Keep; a vote that met its quorum ` +
+  `with an Expel share under ${pct(pp.misuseThreshold)} is a misuse; recommenders of an expelled member lose ` +
+  `${pct(pp.liabilityShare)} of their trust.`;
+for (const row of wrap(rules, 116)) say(`   ${row}`);
+
+// The platform's round-5 signal opened a case nobody voted on: it blocks a member's flag until someone ends it.
+const platformCase = await getCase({ penalty, caseId: await penalty.openCaseOf(delta.id) });
+const alreadyOpen = await refused(
+  () =>
+    flag({
+      penalty,
+      signer: analyst,
+      accusedId: delta.id,
+      reasonCode: Reason.MaliciousContributions,
+      evidenceHash: id("evidence:delta-intel:rounds-5-7"),
+    }),
+  "PenaltyCasesCaseAlreadyOpen",
+);
+line(await latestBlock(), `#6 Fjord Data's analyst flags ${label(delta)}: refused, ${alreadyOpen}`);
+const stale = await execute({ penalty, signer: bystander, caseId: platformCase.caseId });
+line(
+  stale.blockNumber,
+  `case #${stale.caseId}: no votes (quorum ${f(platformCase.quorum)} not met) -> ${platformCase.state}; ` +
+    `deadline ${platformCase.ratificationDeadline} passed: anyone executes, ${stale.resolution}`,
+);
+tabulate(await getCase({ penalty, caseId: stale.caseId }), "platform", "executed: kept");
+
+// (a) The organization that turned bad is flagged, voted out and expelled.
+const flagged = await flag({
+  penalty,
+  signer: analyst,
+  accusedId: delta.id,
+  reasonCode: Reason.MaliciousContributions,
+  evidenceHash: id("evidence:delta-intel:rounds-5-7"),
+});
+const fjordBonded = [await trustAt(fjord, flagged.blockNumber - 1), await trustAt(fjord, flagged.blockNumber)];
+line(
+  flagged.blockNumber,
+  `case #${flagged.caseId}: ${label(fjord)} (analyst ${short(analyst.address)}) flags ${label(delta)}, reason ` +
+    `${flagged.reasonCode}, evidence ${short(flagged.evidenceHash)}`,
+);
+line(
+  flagged.blockNumber,
+  `  bond ${f(flagged.bond)} locked (trust ${f(fjordBonded[0])} -> ${f(fjordBonded[1])}); snapshot ` +
+    `${flagged.snapshot}, voting ${flagged.voteStart}-${flagged.voteEnd}, quorum ${f(flagged.quorum)}`,
+);
+await mineTo(flagged.voteStart - 1n);
+const caseA = flagged.caseId;
+const voted = (v: { blockNumber: number; voterOrgId: bigint; support: string; weight: bigint }, how = "") =>
+  line(v.blockNumber, `  vote: ${label(orgs.find((o) => o.id === v.voterOrgId)!)} ${v.support} ${f(v.weight)}${how}`);
+voted(await castVote({ penalty, signer: aegisAdmin, caseId: caseA, support: VoteType.Expel }));
+// Borealis votes through a new member account that holds no funds: it signs offline and the platform relays.
+const officer = new Wallet(id("credence-demo:borealis-officer")); // no provider: it can only sign
+await addMember({ registry, admin: borealisAdmin, orgId: borealis.id, account: officer.address });
+const signed = await signVote({ penalty, voter: officer, caseId: caseA, support: VoteType.Expel });
+const relayed = await relayVote({ penalty, relayer: platform, ...signed });
+const balance = await ethers.provider.getBalance(officer.address);
+const funds = balance === 0n ? "no funds" : `${formatEther(balance)} ETH`;
+voted(relayed, `, signed offline by ${short(officer.address)} (${funds}), relayed by the platform`);
+voted(await castVote({ penalty, signer: coralAdmin, caseId: caseA, support: VoteType.Keep }));
+// Fjord Data, the reporter, has had its say by flagging: it cannot vote on its own case.
+const reporterVote = await refused(
+  () => castVote({ penalty, signer: fjordAdmin, caseId: caseA, support: VoteType.Expel }),
+  "PenaltyCasesReporterCannotVote",
+);
+line(await latestBlock(), `  vote: ${label(fjord)} (the reporter) refused: ${reporterVote}`);
+await mineTo(flagged.voteEnd);
+const outcomeA = await finalize({ penalty, signer: bystander, caseId: caseA });
+const concludedA = await getCase({ penalty, caseId: caseA });
+if (outcomeA.outcome !== "Succeeded") throw new Error(`case #${caseA} was ${outcomeA.outcome}, not Succeeded`);
+line(
+  outcomeA.blockNumber,
+  `case #${caseA} finalized: ${outcomeA.outcome}, Expel share ${pct(concludedA.expelShare)} (>= ` +
+    `${pct(concludedA.expelThreshold)}), cast ${f(concludedA.castWeight)} (quorum ${f(outcomeA.quorum)})`,
+);
+const ratifiedA = await ratify({
+  penalty,
+  ratifier: governance,
+  caseId: caseA,
+  expel: true,
+  reasonHash: id("ratifier:case-2:confirmed"),
+});
+const deltaAfter = await getOrganization({ registry, ledger, orgId: delta.id, blockTag: ratifiedA.blockNumber });
+line(
+  ratifiedA.blockNumber,
+  `case #${caseA} ratified by governance (overturned: ${ratifiedA.overturned}): ${label(delta)} ` +
+    `${deltaAfter.status}, trust ${f(deltaAfter.trust)}`,
+);
+const fjordReleased = [await trustAt(fjord, ratifiedA.blockNumber - 1), await trustAt(fjord, ratifiedA.blockNumber)];
+line(
+  ratifiedA.blockNumber,
+  `  bond ${f(ratifiedA.bondReleased ?? 0n)} back to ${label(fjord)} (trust ${f(fjordReleased[0])} -> ` +
+    `${f(fjordReleased[1])})`,
+);
+for (const recommenderId of await registry.recommendersOf(delta.id)) {
+  const liable = await applyLiability({ penalty, ledger, signer: bystander, caseId: caseA, recommenderId });
+  const org = orgs.find((o) => o.id === recommenderId)!;
+  line(
+    liable.blockNumber,
+    `  liability of recommender ${label(org)}: trust ${f(liable.trustBefore)} -> ${f(liable.trustAfter)} ` +
+      `(${formatDelta(-liable.amount)})`,
+  );
+}
+tabulate(await getCase({ penalty, caseId: caseA }), label(fjord), "ratified: expelled");
+
+// (b) A false flag: the community keeps the organization, the ratifier stays silent, the reporter pays.
+const falseFlag = await flag({
+  penalty,
+  signer: coralAdmin,
+  accusedId: fjord.id,
+  reasonCode: Reason.DataLeak,
+  evidenceHash: id("evidence:fjord-data:alleged-leak"),
+});
+const coralBonded = [await trustAt(coral, falseFlag.blockNumber - 1), await trustAt(coral, falseFlag.blockNumber)];
+line(
+  falseFlag.blockNumber,
+  `case #${falseFlag.caseId}: ${label(coral)} flags ${label(fjord)}, reason ${falseFlag.reasonCode}, bond ` +
+    `${f(falseFlag.bond)} (trust ${f(coralBonded[0])} -> ${f(coralBonded[1])}), quorum ${f(falseFlag.quorum)}`,
+);
+const caseB = falseFlag.caseId;
+await mineTo(falseFlag.voteStart - 1n);
+voted(await castVote({ penalty, signer: aegisAdmin, caseId: caseB, support: VoteType.Keep }));
+voted(await castVote({ penalty, signer: borealisAdmin, caseId: caseB, support: VoteType.Abstain }));
+const expelledVote = await refused(
+  () => castVote({ penalty, signer: deltaAdmin, caseId: caseB, support: VoteType.Expel }),
+  "PenaltyCasesNotActiveMember",
+);
+line(await latestBlock(), `  vote: ${label(delta)}'s admin tries to vote, refused (its organization is expelled):`);
+say(`             ${expelledVote}`);
+const openB = await getCase({ penalty, caseId: caseB });
+await mineTo(openB.ratificationDeadline);
+const executedB = await execute({ penalty, signer: bystander, caseId: caseB });
+line(
+  executedB.blockNumber,
+  `case #${caseB}: the ratifier stayed silent; after block ${openB.ratificationDeadline} anyone executes it: ` +
+    `${executedB.finalized?.outcome} -> ${executedB.resolution}`,
+);
+const forfeited = executedB.bondForfeited;
+const misuse = executedB.misuse;
+if (forfeited === undefined || misuse === undefined) throw new Error("the false flag was not found a misuse");
+// Only a vote that met its quorum judges the flag: community silence would have released the bond.
+const closedB = await getCase({ penalty, caseId: caseB });
+line(
+  executedB.blockNumber,
+  `  the vote met its quorum (cast ${f(closedB.castWeight)} >= ${f(closedB.quorum)}) with an Expel share of ` +
+    `${pct(forfeited.expelShare)} (< ${pct(pp.misuseThreshold)}): a misuse`,
+);
+line(
+  executedB.blockNumber,
+  `  bond ${f(forfeited.amount)} of ${label(coral)} forfeited; misuse ${misuse.misuses} of ${pp.maxMisuses} ` +
+    `recorded, ${misuse.barredUntil === 0n ? "not barred yet" : `barred until ${misuse.barredUntil}`}`,
+);
+tabulate(closedB, label(coral), "executed: kept, misuse");
+say(
+  renderTable(
+    ["case", "accused", "reporter", "state", "Expel", "Keep", "Abstain", "quorum", "vote", "resolution"],
+    caseRows,
+    { indent: "   ", align: ["left", "left", "left", "left", "right", "right", "right", "right", "left", "left"] },
+  ),
+);
+
+// ----------------------------------------------------------------- 8. final state
+
 const history = await getTrustHistory({ ledger, fromBlock: deployedAt });
 const end = await getCommunity({ registry, ledger });
 const finalRows = [];
@@ -354,7 +633,7 @@ for (const org of orgs) {
     String(changes),
   ]);
 }
-say(`7. Final state at block ${end.blockNumber}`);
+say(`8. Final state at block ${end.blockNumber}`);
 say(
   renderTable(["organization", "behaviour", "status", "accounts", "trust", "vs R0", "TrustChanged"], finalRows, {
     indent: "   ",
@@ -367,5 +646,6 @@ say(
 );
 say(`   ${history.length} TrustChanged events; ${end.organizationCount} organizations registered`);
 say(
-  `Story told in ${((performance.now() - started) / 1000).toFixed(1)} s (${process.uptime().toFixed(1)} s since start).`,
+  `Story told in ${((performance.now() - started) / 1000).toFixed(1)} s ` +
+    `(${process.uptime().toFixed(1)} s since start).`,
 );

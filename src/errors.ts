@@ -5,10 +5,12 @@ export type ErrorInterfaces = ReadonlyArray<Interface | { interface: Interface }
 
 /**
  * One line that says why a call failed. A revert carrying a custom error of one of `interfaces` (pass the
- * Credence contracts, e.g. `[registry, ledger, manager]`: the AccessManager's errors and the AccessManaged
- * `AccessManagedUnauthorized` are in their ABIs) is decoded with its arguments:
+ * Credence contracts, e.g. `[registry, ledger, manager, penalty]`: the AccessManager's errors and the
+ * AccessManaged `AccessManagedUnauthorized` are in their ABIs) is decoded with its arguments; enums show as
+ * their numbers (src/constants.ts names them):
  *
  *     EntityRegistryEntryCriteriaNotMet(orgId: 5, criterion: "recommendations", actual: 1, required: 2)
+ *     PenaltyCasesInvalidSignature(voter: 0x70997970C51812dc3A010C7d01b50e0d17dc79C8)
  *
  * Anything else (a revert without data, `Error(string)`, `Panic(uint256)`, an unknown selector, a non-revert
  * failure) falls back to the error's own message (ethers' short message when it has one).

@@ -5,7 +5,7 @@ import { Role } from "./constants.js";
  * unrestricted (they check membership themselves). AccessManager maps unconfigured selectors to ADMIN, so the
  * deployment only configures the non-ADMIN rows; tests check every row against every role.
  *
- * Not a row: `setAuthority(address)`, inherited by both contracts from AccessManagedUpgradeable. It is not
+ * Not a row: `setAuthority(address)`, inherited by every Credence contract from AccessManagedUpgradeable. It is not
  * `restricted` and has no role of its own: it accepts only a call from the current AccessManager itself, which
  * makes it when governance (ADMIN) calls `AccessManager.updateAuthority(target, newAuthority)`. A role row would
  * be meaningless (no account, whatever its roles, can call it directly); test/access/RoleMatrix.ts tests it apart.

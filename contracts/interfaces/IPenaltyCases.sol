@@ -48,7 +48,8 @@ interface IPenaltyCases is IPenaltyHook {
      * @param quorumShare Share of the total trust at the snapshot that the cast weight (abstentions included)
      * must reach.
      * @param expelThreshold Share of the Expel + Keep weight that Expel must reach for the vote to succeed.
-     * @param misuseThreshold A dismissed case whose Expel share is below this was a misuse: the bond is forfeited.
+     * @param misuseThreshold A dismissed case whose vote reached its quorum and whose Expel share is below this
+     * was a misuse: the bond is forfeited. (A vote short of its quorum is no verdict: the bond is released.)
      * @param liabilityShare Share of a recommender's trust lost when its candidate is expelled within the window.
      * @param votingDelay Blocks from the flag to the start of voting.
      * @param votingPeriod Blocks of voting.
@@ -57,6 +58,8 @@ interface IPenaltyCases is IPenaltyHook {
      * @param barPeriod Blocks a reporter organization is barred from flagging after too many misuses.
      * @param liabilityWindow Blocks after activation during which recommenders are liable.
      * @param maxMisuses Misuses within the window that bar the reporter.
+     * NOTE: a case keeps the quorum and the two thresholds in force when it was opened, and the liability terms
+     * in force when it expelled; the misuse window, maximum and bar period are those in force at its resolution.
      */
     struct PenaltyParameters {
         uint64 reportingThreshold;
@@ -75,7 +78,8 @@ interface IPenaltyCases is IPenaltyHook {
     }
 
     /**
-     * @notice A case. Five slots.
+     * @notice A case. Seven slots; the thresholds in force when it was opened are kept with it, so a later
+     * parameter change never alters an open case's outcome.
      * @param accusedId The flagged organization.
      * @param reporterId The reporter organization; 0 when the platform opened the case (no bond).
      * @param reporter The account that flagged (the platform's account for a platform case).
@@ -83,6 +87,7 @@ interface IPenaltyCases is IPenaltyHook {
      * @param voteStart First block of voting.
      * @param voteEnd Last block of voting.
      * @param ratificationDeadline Last block in which the ratifier may decide.
+     * @param resolvedAt Block of the resolution (0 while open).
      * @param bond Trust locked from the reporter organization.
      * @param reasonCode The reporter's reason code (community-defined).
      * @param resolution `None` while open, then `Executed` or `Dismissed`.
@@ -91,7 +96,9 @@ interface IPenaltyCases is IPenaltyHook {
      * @param quorum The cast weight the vote needs (quorumShare of the total trust at the snapshot).
      * @param expelWeight Trust cast for Expel.
      * @param keepWeight Trust cast for Keep.
+     * @param expelThreshold The expel threshold in force when the case was opened.
      * @param abstainWeight Trust cast as Abstain.
+     * @param misuseThreshold The misuse threshold in force when the case was opened.
      * @param evidenceHash Hash of the reporter's off-chain evidence.
      */
     struct Case {
@@ -102,15 +109,18 @@ interface IPenaltyCases is IPenaltyHook {
         uint48 voteStart;
         uint48 voteEnd;
         uint48 ratificationDeadline;
+        uint48 resolvedAt;
         uint64 bond;
         uint16 reasonCode;
         CaseState resolution;
         bool finalized;
         bool ratified;
-        uint128 quorum;
-        uint128 expelWeight;
-        uint128 keepWeight;
-        uint128 abstainWeight;
+        uint96 quorum;
+        uint96 expelWeight;
+        uint64 expelThreshold;
+        uint96 keepWeight;
+        uint96 abstainWeight;
+        uint64 misuseThreshold;
         bytes32 evidenceHash;
     }
 
@@ -224,6 +234,9 @@ interface IPenaltyCases is IPenaltyHook {
     /// @notice The accused organization cannot vote on its own case.
     error PenaltyCasesAccusedCannotVote(uint256 caseId, uint256 accusedId);
 
+    /// @notice The reporter organization cannot vote on the case it opened (its flag is its say; the bond its stake).
+    error PenaltyCasesReporterCannotVote(uint256 caseId, uint256 reporterId);
+
     /// @notice The vote type is not Keep (0), Expel (1) or Abstain (2).
     error PenaltyCasesInvalidVoteType(uint8 support);
 
@@ -251,7 +264,8 @@ interface IPenaltyCases is IPenaltyHook {
     /// @notice This recommender's liability for this case was already applied.
     error PenaltyCasesLiabilityAlreadyApplied(uint256 caseId, uint256 recommenderId);
 
-    /// @notice The expelled organization was activated more than `liabilityWindow` blocks before its expulsion.
+    /// @notice The organization was expelled more than `liabilityWindow` blocks (in force at the expulsion) after
+    /// its activation at `activatedAt`.
     error PenaltyCasesLiabilityWindowPassed(uint256 caseId, uint256 activatedAt);
 
     /// @notice Only the trust ledger may call the penalty hook.
@@ -275,7 +289,8 @@ interface IPenaltyCases is IPenaltyHook {
     function flag(uint256 accusedId, uint16 reasonCode, bytes32 evidenceHash) external returns (uint256 caseId);
 
     /**
-     * @notice The caller's organization votes on an Active case; the weight is its trust at the snapshot.
+     * @notice The caller's organization votes on an Active case; the weight is its trust at the snapshot. The
+     * accused and the reporter organizations do not vote.
      * @param caseId The case.
      * @param support Keep (0), Expel (1) or Abstain (2).
      * @return weight The weight counted.

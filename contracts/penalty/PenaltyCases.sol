@@ -45,6 +45,14 @@ contract PenaltyCases is
         mapping(uint256 caseId => mapping(uint256 orgId => bool)) voted;
         mapping(uint256 orgId => ReporterRecord) reporters;
         mapping(uint256 caseId => mapping(uint256 recommenderId => bool)) liabilityApplied;
+        mapping(uint256 caseId => LiabilityTerms) liabilityTerms;
+    }
+
+    /// @dev Fixed when a case expels: a later parameter change never alters what recommenders owe. One slot.
+    struct LiabilityTerms {
+        uint64 share;
+        uint48 activatedAt;
+        bool liable;
     }
 
     // keccak256(abi.encode(uint256(keccak256("credence.storage.PenaltyCases")) - 1)) & ~bytes32(uint256(0xff))
@@ -58,6 +66,9 @@ contract PenaltyCases is
     );
     string private constant DOMAIN_NAME = "Credence PenaltyCases";
     string private constant DOMAIN_VERSION = "1";
+
+    /// @dev Longest duration parameter: 2^32 - 1 blocks (over 270 years at 2-second blocks).
+    uint256 private constant MAX_DURATION = type(uint32).max;
 
     /// @inheritdoc IPenaltyCases
     bytes32 public constant BALLOT_TYPEHASH = keccak256(
@@ -107,7 +118,7 @@ contract PenaltyCases is
         _checkFlaggable($, accusedId);
 
         caseId = _open($, accusedId, reporterId, reasonCode, evidenceHash);
-        // The bond is taken after the snapshot: it does not lower the reporter's own vote weight.
+        // The bond is taken after the snapshot, so it changes neither the quorum nor anyone's vote weight.
         uint256 bond = Math.mulDiv(trust, $.parameters.bondShare, TrustMath.ONE);
         if (bond != 0) {
             int256 applied = $.ledger.adjustTrust(
@@ -208,15 +219,12 @@ contract PenaltyCases is
         if ($.registry.recommendation(c.accusedId, recommenderId).recommendedAt == 0) {
             revert PenaltyCasesNotLiable(caseId, recommenderId);
         }
-        uint256 activatedAt = $.registry.organization(c.accusedId).activatedAt;
-        // The case resolved no later than its ratification deadline; liability runs to the expulsion.
-        if (uint256(c.ratificationDeadline) > activatedAt + $.parameters.liabilityWindow) {
-            revert PenaltyCasesLiabilityWindowPassed(caseId, activatedAt);
-        }
+        LiabilityTerms memory terms = $.liabilityTerms[caseId];
+        if (!terms.liable) revert PenaltyCasesLiabilityWindowPassed(caseId, terms.activatedAt);
         $.liabilityApplied[caseId][recommenderId] = true;
         // A recommender that has since left (expelled) has nothing left to lose.
         if ($.registry.statusOf(recommenderId) != IEntityRegistry.Status.Active) return 0;
-        uint256 loss = Math.mulDiv($.ledger.trustOf(recommenderId), $.parameters.liabilityShare, TrustMath.ONE);
+        uint256 loss = Math.mulDiv($.ledger.trustOf(recommenderId), terms.share, TrustMath.ONE);
         int256 applied = $.ledger.adjustTrust(
             recommenderId,
             -int256(loss),
@@ -259,6 +267,16 @@ contract PenaltyCases is
         return _storage().reporters[orgId];
     }
 
+    /// @notice The entity registry the cases act on.
+    function registry() external view returns (IEntityRegistry) {
+        return _storage().registry;
+    }
+
+    /// @notice The trust ledger that weighs the votes.
+    function ledger() external view returns (ITrustLedger) {
+        return _storage().ledger;
+    }
+
     /// @inheritdoc IPenaltyCases
     function caseCount() external view returns (uint256) {
         return _storage().caseCount;
@@ -298,15 +316,7 @@ contract PenaltyCases is
     function eip712Domain()
         external
         view
-        returns (
-            bytes1 fields,
-            string memory name,
-            string memory version_,
-            uint256 chainId,
-            address verifyingContract,
-            bytes32 salt,
-            uint256[] memory extensions
-        )
+        returns (bytes1, string memory, string memory, uint256, address, bytes32, uint256[] memory)
     {
         return (hex"0f", DOMAIN_NAME, DOMAIN_VERSION, block.chainid, address(this), bytes32(0), new uint256[](0));
     }
@@ -342,7 +352,9 @@ contract PenaltyCases is
         c.ratificationDeadline = voteEnd + p.ratificationWindow;
         c.reasonCode = reasonCode;
         c.evidenceHash = evidenceHash;
-        c.quorum = Math.mulDiv($.ledger.totalTrustAt(snapshot), p.quorumShare, TrustMath.ONE).toUint128();
+        c.quorum = Math.mulDiv($.ledger.totalTrustAt(snapshot), p.quorumShare, TrustMath.ONE).toUint96();
+        c.expelThreshold = p.expelThreshold;
+        c.misuseThreshold = p.misuseThreshold;
         $.openCase[accusedId] = caseId;
     }
 
@@ -396,14 +408,17 @@ contract PenaltyCases is
         if (support > uint8(VoteType.Abstain)) revert PenaltyCasesInvalidVoteType(support);
         uint256 voterOrgId = _activeOrganizationOf(voter);
         if (voterOrgId == c.accusedId) revert PenaltyCasesAccusedCannotVote(caseId, voterOrgId);
+        // The reporter has spoken by flagging, with its bond at stake; its vote would also shield it from the
+        // misuse inquiry, which weighs the community's Expel share.
+        if (voterOrgId == c.reporterId) revert PenaltyCasesReporterCannotVote(caseId, voterOrgId);
         if ($.voted[caseId][voterOrgId]) revert PenaltyCasesAlreadyVoted(caseId, voterOrgId);
         weight = $.ledger.trustAt(voterOrgId, c.snapshot);
         if (weight == 0) revert PenaltyCasesNoWeight(caseId, voterOrgId);
         $.voted[caseId][voterOrgId] = true;
-        // Each weight is at most 1e18; the sum of all of them is at most the total trust, far below 2^128.
-        if (support == uint8(VoteType.Expel)) c.expelWeight += uint128(weight);
-        else if (support == uint8(VoteType.Keep)) c.keepWeight += uint128(weight);
-        else c.abstainWeight += uint128(weight);
+        // Each weight is at most 1e18; their sum is at most the total trust (< 2^96 for up to 79 billion members).
+        if (support == uint8(VoteType.Expel)) c.expelWeight += uint96(weight);
+        else if (support == uint8(VoteType.Keep)) c.keepWeight += uint96(weight);
+        else c.abstainWeight += uint96(weight);
         emit VoteCast(caseId, voterOrgId, voter, VoteType(support), weight);
     }
 
@@ -425,9 +440,17 @@ contract PenaltyCases is
     function _resolve(uint256 caseId, Case storage c, bool expel) private {
         PenaltyCasesStorage storage $ = _storage();
         c.resolution = expel ? CaseState.Executed : CaseState.Dismissed;
+        c.resolvedAt = clock();
         delete $.openCase[c.accusedId];
         emit CaseResolved(caseId, c.accusedId, expel, c.ratified);
         if (expel) {
+            PenaltyParameters storage p = $.parameters;
+            uint48 activatedAt = $.registry.organization(c.accusedId).activatedAt;
+            $.liabilityTerms[caseId] = LiabilityTerms({
+                share: p.liabilityShare,
+                activatedAt: activatedAt,
+                liable: uint256(c.resolvedAt) <= uint256(activatedAt) + p.liabilityWindow
+            });
             $.registry.expel(c.accusedId, bytes32(caseId));
             _releaseBond($, caseId, c);
         } else {
@@ -442,7 +465,8 @@ contract PenaltyCases is
         uint256 decided = uint256(c.expelWeight) + c.keepWeight;
         uint256 expelShare = decided == 0 ? 0 : Math.mulDiv(c.expelWeight, TrustMath.ONE, decided);
         PenaltyParameters storage p = $.parameters;
-        if (expelShare >= p.misuseThreshold) {
+        // Misuse is judged only on a vote that reached its quorum: community silence is no verdict on the flag.
+        if (decided + c.abstainWeight < c.quorum || expelShare >= c.misuseThreshold) {
             _releaseBond($, caseId, c);
             return;
         }
@@ -463,8 +487,14 @@ contract PenaltyCases is
         uint256 bond = c.bond;
         // An expelled reporter has no trust to give back to.
         if (bond == 0 || $.registry.statusOf(c.reporterId) != IEntityRegistry.Status.Active) return;
-        $.ledger.adjustTrust(c.reporterId, int256(bond), ITrustLedger.TrustChangeReason.BondReleased, bytes32(caseId));
-        emit BondReleased(caseId, c.reporterId, bond);
+        int256 applied = $.ledger.adjustTrust(
+            c.reporterId,
+            int256(bond),
+            ITrustLedger.TrustChangeReason.BondReleased,
+            bytes32(caseId)
+        );
+        // The ledger caps trust at 1: report what was actually given back.
+        emit BondReleased(caseId, c.reporterId, uint256(applied));
     }
 
     function _state(Case storage c) private view returns (CaseState) {
@@ -484,7 +514,7 @@ contract PenaltyCases is
             cast != 0 &&
                 cast >= c.quorum &&
                 decided != 0 &&
-                Math.mulDiv(c.expelWeight, TrustMath.ONE, decided) >= _storage().parameters.expelThreshold;
+                Math.mulDiv(c.expelWeight, TrustMath.ONE, decided) >= c.expelThreshold;
         return expel ? CaseState.Succeeded : CaseState.Defeated;
     }
 
@@ -509,12 +539,23 @@ contract PenaltyCases is
         if (p.expelThreshold == 0) revert PenaltyCasesInvalidParameter("expelThreshold", 0);
         if (p.votingPeriod == 0) revert PenaltyCasesInvalidParameter("votingPeriod", 0);
         if (p.maxMisuses == 0) revert PenaltyCasesInvalidParameter("maxMisuses", 0);
+        // Durations stay far from the 48-bit clock's end, so deadlines and bars can never overflow.
+        _checkDuration("votingDelay", p.votingDelay);
+        _checkDuration("votingPeriod", p.votingPeriod);
+        _checkDuration("ratificationWindow", p.ratificationWindow);
+        _checkDuration("misuseWindow", p.misuseWindow);
+        _checkDuration("barPeriod", p.barPeriod);
+        _checkDuration("liabilityWindow", p.liabilityWindow);
         _storage().parameters = p;
         emit PenaltyParametersUpdated(p);
     }
 
     function _checkFraction(string memory name, uint256 value) private pure {
         if (value > TrustMath.ONE) revert PenaltyCasesInvalidParameter(name, value);
+    }
+
+    function _checkDuration(string memory name, uint256 value) private pure {
+        if (value > MAX_DURATION) revert PenaltyCasesInvalidParameter(name, value);
     }
 
     /// @dev Upgrades are authorized by the AccessManager (ADMIN role by deployment).

@@ -6,6 +6,7 @@ import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Ini
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
 import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
 import {Time} from "@openzeppelin/contracts/utils/types/Time.sol";
 
 import {IEntityRegistry} from "../interfaces/IEntityRegistry.sol";
@@ -129,7 +130,7 @@ contract TrustLedger is ITrustLedger, Initializable, AccessManagedUpgradeable, U
         uint256 current = _current($, orgId);
         uint256 updated;
         if (delta < 0) {
-            uint256 loss = uint256(-delta);
+            uint256 loss = SignedMath.abs(delta);
             updated = loss >= current ? 0 : current - loss;
         } else {
             uint256 gain = uint256(delta);

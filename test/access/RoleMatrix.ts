@@ -10,18 +10,21 @@ import {
 } from "ethers";
 import { network } from "hardhat";
 
-import { Level, ONE, Role } from "../../src/constants.js";
-import { defaultEntryCriteria, defaultTrustParameters } from "../../src/defaults.js";
+import { CaseState, Level, ONE, Role, TrustChangeReason } from "../../src/constants.js";
+import { defaultEntryCriteria, defaultPenaltyParameters, defaultTrustParameters } from "../../src/defaults.js";
 import { countryCode, toFixed } from "../../src/fixedPoint.js";
 import { type RestrictedContract, restrictedFunctions } from "../../src/roles.js";
 import { deploySuite, joinAndActivate, newIdentity, profileOf } from "../helpers/fixtures.js";
 
 /**
- * The role matrix: every restricted function of every Credence contract (src/roles.ts) is mapped to its role in
- * the AccessManager, rejects every signer that lacks that role with `AccessManagedUnauthorized(caller)`, and lets
- * the signer that holds it through. Each signer holds exactly one role (or none), so a cell that passes cannot be
- * explained by another role the signer also holds. A last group proves src/roles.ts lists every function that is
- * gated: any function that rejects an unprivileged signer with `AccessManagedUnauthorized` must be listed.
+ * The role matrix: every restricted function of every Credence contract (TrustLedger, EntityRegistry,
+ * PenaltyCases; src/roles.ts) is mapped to its role in the AccessManager, rejects every signer that lacks that role
+ * with `AccessManagedUnauthorized(caller)`, and lets the signer that holds it through. Each signer holds exactly one
+ * role (or none), so a cell that passes cannot be explained by another role the signer also holds. In the
+ * deployment the PENALTY role belongs to the PenaltyCases contract; the matrix grants it to a test signer as well,
+ * so that the ledger's and the registry's PENALTY functions can be called directly. A last group proves
+ * src/roles.ts lists every function that is gated: any function that rejects an unprivileged signer with
+ * `AccessManagedUnauthorized` must be listed.
  */
 
 const connection = await network.create();
@@ -29,27 +32,52 @@ const { ethers, networkHelpers } = connection;
 
 const REASON = id("role-matrix:reason");
 
+/** Short penalty periods, so that a case reaches ratification in a few blocks; the window stays open long. */
+const penaltyParameters = {
+  ...defaultPenaltyParameters,
+  votingDelay: 1n,
+  votingPeriod: 5n,
+  ratificationWindow: 1_000n,
+};
+
+/** Ignition parameters are JSON values: bigints travel as decimal strings. */
+const stringify = (value: object): unknown =>
+  JSON.parse(JSON.stringify(value, (_, v) => (typeof v === "bigint" ? v.toString() : v)));
+
 /** The signers of the matrix, one per role and one without any. */
 const callers = [
   { label: "ADMIN", role: Role.ADMIN as bigint | undefined },
   { label: "ASSESSOR", role: Role.ASSESSOR as bigint | undefined },
   { label: "REGISTRY", role: Role.REGISTRY as bigint | undefined },
   { label: "PENALTY", role: Role.PENALTY as bigint | undefined },
+  { label: "RATIFIER", role: Role.RATIFIER as bigint | undefined },
   { label: "no role", role: undefined as bigint | undefined },
 ];
 
 const roleName = (role: bigint) => callers.find((c) => c.role === role)!.label;
 
+const allRoles = Object.values(Role) as bigint[];
+
 async function deployMatrix() {
-  const [admin, assessor, registryRole, penalty, outsider, alice, bob, carol, newcomer] = await ethers.getSigners();
-  // A dedicated assessor: by default the Ignition module grants ASSESSOR to account 0, the admin.
-  const suite = await deploySuite(connection, { assessor: assessor.address });
-  const { manager, registry } = suite;
+  const [admin, assessor, registryRole, penalty, ratifier, outsider, alice, bob, carol, newcomer] =
+    await ethers.getSigners();
+  // A dedicated assessor and ratifier: by default the Ignition module grants both roles to account 0, the admin.
+  const suite = await deploySuite(connection, {
+    assessor: assessor.address,
+    ratifier: ratifier.address,
+    penaltyParameters: stringify(penaltyParameters),
+  });
+  const { manager, registry, penalty: penaltyCases } = suite;
   await manager.connect(admin).grantRole(Role.REGISTRY, registryRole.address, 0);
   await manager.connect(admin).grantRole(Role.PENALTY, penalty.address, 0);
 
   const active = await joinAndActivate(suite, alice, assessor);
-  await joinAndActivate(suite, bob, assessor);
+  const accused = await joinAndActivate(suite, bob, assessor);
+  // A case awaiting ratification: alice's organization flags bob's, nobody votes, voting ends (Defeated).
+  await penaltyCases.connect(alice).flag(accused, 1, id("role-matrix:evidence"));
+  const caseId = await penaltyCases.caseCount();
+  await networkHelpers.mine(penaltyParameters.votingDelay + penaltyParameters.votingPeriod + 1n);
+  expect(await penaltyCases.state(caseId)).to.equal(CaseState.Defeated);
   const [carolProfileHash, carolProfileURI] = profileOf("carol");
   await registry.connect(carol).requestJoin(newIdentity("carol"), countryCode("DE"), carolProfileHash, carolProfileURI);
   const pending = await registry.organizationOf(carol.address);
@@ -57,6 +85,7 @@ async function deployMatrix() {
   // Fresh first-version implementations, so that an authorized upgradeToAndCall has a valid target.
   const ledgerImplementation = await ethers.deployContract("TrustLedger");
   const registryImplementation = await ethers.deployContract("EntityRegistry");
+  const penaltyImplementation = await ethers.deployContract("PenaltyCases");
   // Another manager, the destination of an authority change.
   const newManager = await ethers.deployContract("CredenceAccessManager", [admin.address]);
 
@@ -65,6 +94,7 @@ async function deployMatrix() {
     ASSESSOR: assessor,
     REGISTRY: registryRole,
     PENALTY: penalty,
+    RATIFIER: ratifier,
     "no role": outsider,
   };
   return {
@@ -72,9 +102,11 @@ async function deployMatrix() {
     signers,
     active,
     pending,
+    caseId,
     newcomer,
     ledgerImplementation,
     registryImplementation,
+    penaltyImplementation,
     newManager,
   };
 }
@@ -106,6 +138,7 @@ const argumentsOf: { [C in RestrictedContract]: Record<keyof (typeof restrictedF
     clearTrust: (m) => [m.active, REASON],
     rate: (m) => [rating(m.active, "rate")],
     rateBatch: (m) => [[rating(m.active, "batch")]],
+    adjustTrust: (m) => [m.active, -toFixed("0.05"), TrustChangeReason.BondLocked, REASON],
   },
   EntityRegistry: {
     setCountry: () => [
@@ -136,13 +169,19 @@ const argumentsOf: { [C in RestrictedContract]: Record<keyof (typeof restrictedF
     reject: (m) => [m.pending, REASON],
     expel: (m) => [m.active, REASON],
   },
+  PenaltyCases: {
+    setParameters: () => [{ ...penaltyParameters, quorumShare: toFixed("0.5") }],
+    upgradeToAndCall: async (m) => [await m.penaltyImplementation.getAddress(), "0x"],
+    // The ratifier confirms the defeated vote: the case is dismissed.
+    ratify: (m) => [m.caseId, false, REASON],
+  },
 };
 
 const argumentsFor = (m: Matrix, contract: RestrictedContract, name: string) =>
   (argumentsOf[contract] as Record<string, Arguments>)[name](m);
 
 const targetOf = (m: Matrix, contract: RestrictedContract): BaseContract =>
-  contract === "TrustLedger" ? m.ledger : m.registry;
+  ({ TrustLedger: m.ledger, EntityRegistry: m.registry, PenaltyCases: m.penalty })[contract];
 
 /** The revert data carried by an ethers / Hardhat error, if any. */
 function revertData(error: unknown): string | undefined {
@@ -178,12 +217,28 @@ describe("role matrix", function () {
       it(`the ${caller.label} signer holds exactly ${caller.role === undefined ? "no role" : "its role"}`, async function () {
         const m = await networkHelpers.loadFixture(deployMatrix);
         const signer = m.signers[caller.label];
-        for (const role of [Role.ADMIN, Role.ASSESSOR, Role.REGISTRY, Role.PENALTY]) {
+        for (const role of allRoles) {
           const [isMember] = await m.manager.hasRole(role, signer.address);
           expect(isMember, `role ${roleName(role)}`).to.equal(role === caller.role);
         }
       });
     }
+
+    it("cover every role of src/constants.ts, each with its own account", async function () {
+      const m = await networkHelpers.loadFixture(deployMatrix);
+      expect(callers.filter((c) => c.role !== undefined).map((c) => c.role)).to.have.members(allRoles);
+      const addresses = Object.values(m.signers).map((s) => s.address);
+      expect(new Set(addresses).size).to.equal(callers.length);
+    });
+
+    it("leave PENALTY with the PenaltyCases contract, its holder in the deployment, and no other role", async function () {
+      const m = await networkHelpers.loadFixture(deployMatrix);
+      const penaltyCases = await m.penalty.getAddress();
+      for (const role of allRoles) {
+        const [isMember] = await m.manager.hasRole(role, penaltyCases);
+        expect(isMember, `role ${roleName(role)}`).to.equal(role === Role.PENALTY);
+      }
+    });
   });
 
   for (const contract of Object.keys(restrictedFunctions) as RestrictedContract[]) {

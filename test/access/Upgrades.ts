@@ -1,16 +1,19 @@
 import { expect } from "chai";
-import { type BaseContract, getAddress, id, type Result, ZeroAddress } from "ethers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import { type BaseContract, getAddress, id, MaxUint256, type Result, toBeHex, ZeroAddress } from "ethers";
 import { network } from "hardhat";
 
-import { CommunityType, Level, ONE, Role, Status } from "../../src/constants.js";
-import { defaultEntryCriteria, defaultTrustParameters } from "../../src/defaults.js";
+import { CaseState, CommunityType, Level, ONE, Role, Status, VoteType } from "../../src/constants.js";
+import { defaultEntryCriteria, defaultPenaltyParameters, defaultTrustParameters } from "../../src/defaults.js";
 import { countryCode, toFixed } from "../../src/fixedPoint.js";
-import type { EntityRegistryV2Mock, TrustLedgerV2Mock } from "../../types/index.js";
+import type { EntityRegistryV2Mock, PenaltyCases, PenaltyCasesV2Mock, TrustLedgerV2Mock } from "../../types/index.js";
 import { deploySuite, joinAndActivate, newIdentity, profileOf } from "../helpers/fixtures.js";
+import { snapshotTrust, trustAtBlock } from "../trust/helpers.js";
 
 /**
- * UUPS upgrades of the two proxies (TrustLedger, EntityRegistry): governance (ADMIN) moves each proxy to a V2
- * mock and everything written before is still there; nobody else can; a non-UUPS target is refused; neither the
+ * UUPS upgrades of the three proxies (TrustLedger, EntityRegistry, PenaltyCases): governance (ADMIN) moves each
+ * proxy to a V2 mock and everything written before is still there (for PenaltyCases: cases, tallies, votes,
+ * reporter records, parameters and signature nonces); nobody else can; a non-UUPS target is refused; neither the
  * implementations nor the proxies can be (re-)initialized.
  */
 
@@ -25,6 +28,68 @@ const REASON = id("upgrades:reason");
 /** Not the ERC-1967 implementation slot. */
 const WRONG_UUID = id("not the ERC-1967 implementation slot");
 
+/** Short penalty periods, so that cases move on in a few blocks. */
+const penaltyParameters = {
+  ...defaultPenaltyParameters,
+  votingDelay: 2n,
+  votingPeriod: 10n,
+  ratificationWindow: 10n,
+};
+
+/** The parameters governance sets before the upgrade: a long vote, so that case 2 stays Active. */
+const laterPenaltyParameters = {
+  ...penaltyParameters,
+  quorumShare: toFixed("0.25"),
+  votingPeriod: 1_000n,
+  ratificationWindow: 50n,
+};
+
+/** Ignition parameters are JSON values: bigints travel as decimal strings. */
+const stringify = (value: object): unknown =>
+  JSON.parse(JSON.stringify(value, (_, v) => (typeof v === "bigint" ? v.toString() : v)));
+
+/** A signed-ballot deadline far in the future. */
+const DEADLINE = MaxUint256;
+
+/** `voter`'s EIP-712 ballot for `caseId`, with its current nonce unless another is given. */
+async function signBallot(
+  penalty: PenaltyCases,
+  voter: HardhatEthersSigner,
+  caseId: bigint,
+  support: number,
+  nonce?: bigint,
+) {
+  const domain = {
+    name: "Credence PenaltyCases",
+    version: "1",
+    chainId: (await ethers.provider.getNetwork()).chainId,
+    verifyingContract: await penalty.getAddress(),
+  };
+  const types = {
+    Ballot: [
+      { name: "caseId", type: "uint256" },
+      { name: "support", type: "uint8" },
+      { name: "voter", type: "address" },
+      { name: "nonce", type: "uint256" },
+      { name: "deadline", type: "uint256" },
+    ],
+  };
+  return voter.signTypedData(domain, types, {
+    caseId,
+    support,
+    voter: voter.address,
+    nonce: nonce ?? (await penalty.nonces(voter.address)),
+    deadline: DEADLINE,
+  });
+}
+
+/** Mines blocks until the latest is `block`. */
+async function mineTo(block: bigint): Promise<void> {
+  const latest = BigInt(await ethers.provider.getBlockNumber());
+  expect(block >= latest, `block ${block} is not after ${latest}`).to.equal(true);
+  await networkHelpers.mine(block - latest);
+}
+
 async function implementationOf(proxy: BaseContract): Promise<string> {
   const word = await ethers.provider.getStorage(await proxy.getAddress(), IMPLEMENTATION_SLOT);
   return getAddress("0x" + word.slice(26));
@@ -38,18 +103,39 @@ const rating = (orgId: bigint, label: string, quality = toFixed("0.9")) => ({
 });
 
 /**
- * A community with some of everything the two proxies store: Active organizations with members, a profile
+ * A community with some of everything the three proxies store: Active organizations with members, a profile
  * edit, recommendations, platform and peer ratings (trust history and the total's), non-default parameters,
- * entry criteria, a new country and a penalty hook. Then a V2 mock for each proxy: a subclass of the first
+ * entry criteria, a new country and a penalty hook; a dismissed penalty case (a vote, a ratification, a forfeited
+ * bond and a reporter's misuse record) and an open one (dave's organization reports bob's; alice's voted by
+ * signature, a used nonce; erin's has yet to vote). Then a V2 mock for each proxy: a subclass of the first
  * implementation that changes `version()` (virtual) and adds `upgradedMarker()`.
  */
 async function deployUpgrades() {
-  const [admin, assessor, registryRole, penalty, outsider, alice, alice2, bob, carol, dave, hook] =
-    await ethers.getSigners();
-  const suite = await deploySuite(connection, { assessor: assessor.address });
-  const { manager, ledger, registry } = suite;
+  const [
+    admin,
+    assessor,
+    registryRole,
+    penaltyRole,
+    outsider,
+    alice,
+    alice2,
+    bob,
+    carol,
+    dave,
+    hook,
+    ratifier,
+    relayer,
+    erin,
+  ] = await ethers.getSigners();
+  const suite = await deploySuite(connection, {
+    assessor: assessor.address,
+    ratifier: ratifier.address,
+    penaltyParameters: stringify(penaltyParameters),
+  });
+  const { manager, ledger, registry, penalty: penaltyCases } = suite;
   await manager.connect(admin).grantRole(Role.REGISTRY, registryRole.address, 0);
-  await manager.connect(admin).grantRole(Role.PENALTY, penalty.address, 0);
+  // PENALTY belongs to the PenaltyCases contract; a test signer holds it too, to call expel directly.
+  await manager.connect(admin).grantRole(Role.PENALTY, penaltyRole.address, 0);
 
   const aliceOrg = await joinAndActivate(suite, alice, assessor);
   await registry.connect(alice).addMember(aliceOrg, alice2.address);
@@ -60,6 +146,30 @@ async function deployUpgrades() {
   // Peers rate only contributions the platform has rated: bob rates the same one.
   await ledger.connect(bob).peerRate(rating(aliceOrg, "a1", toFixed("0.2")));
   await ledger.connect(assessor).rate(rating(bobOrg, "b1"));
+  const daveOrg = await joinAndActivate(suite, dave, assessor);
+
+  // Case 1, dismissed: alice's organization flags dave's, bob's votes Keep, the ratifier confirms the defeat; the
+  // flag was a misuse (no Expel weight), so alice's bond is forfeited and the misuse counted.
+  await penaltyCases.connect(alice).flag(daveOrg, 3, id("upgrades:evidence:1"));
+  await networkHelpers.mine(penaltyParameters.votingDelay);
+  await penaltyCases.connect(bob).castVote(1n, VoteType.Keep);
+  await networkHelpers.mine(penaltyParameters.votingPeriod);
+  await penaltyCases.connect(outsider).finalize(1n);
+  await penaltyCases.connect(ratifier).ratify(1n, false, id("upgrades:ratified:1"));
+  expect(await penaltyCases.state(1n)).to.equal(CaseState.Dismissed);
+  // Bob's Keep reached the quorum, so the vote is a verdict the misuse inquiry judges: the bond is forfeited.
+  expect((await penaltyCases.reporterRecord(aliceOrg)).misuses).to.equal(1n);
+  await penaltyCases.connect(admin).setParameters(laterPenaltyParameters);
+  // erin's organization joins: a voter on case 2 besides alice's (dave's, the reporter, cannot vote on it).
+  const erinOrg = await joinAndActivate(suite, erin, assessor);
+  // Case 2, open and Active: dave's organization flags bob's; alice's votes Expel by a signature that a relayer
+  // submits (alice2's nonce moves to 1).
+  await penaltyCases.connect(dave).flag(bobOrg, 5, id("upgrades:evidence:2"));
+  await networkHelpers.mine(laterPenaltyParameters.votingDelay);
+  const ballot = await signBallot(penaltyCases, alice2, 2n, VoteType.Expel);
+  await penaltyCases.connect(relayer).castVoteBySig(2n, VoteType.Expel, alice2.address, DEADLINE, ballot);
+  expect(await penaltyCases.state(2n)).to.equal(CaseState.Active);
+  expect(await penaltyCases.nonces(alice2.address)).to.equal(1n);
 
   const [carolHash, carolURI] = profileOf("carol");
   await registry.connect(carol).requestJoin(newIdentity("carol"), countryCode("FR"), carolHash, carolURI);
@@ -82,15 +192,17 @@ async function deployUpgrades() {
 
   const ledgerImplementation = await implementationOf(ledger);
   const registryImplementation = await implementationOf(registry);
+  const penaltyImplementation = await implementationOf(penaltyCases);
   const ledgerV2 = (await ethers.deployContract("TrustLedgerV2Mock")) as unknown as TrustLedgerV2Mock;
   const registryV2 = (await ethers.deployContract("EntityRegistryV2Mock")) as unknown as EntityRegistryV2Mock;
+  const penaltyV2 = (await ethers.deployContract("PenaltyCasesV2Mock")) as unknown as PenaltyCasesV2Mock;
 
   return {
     ...suite,
     admin,
     assessor,
     registryRole,
-    penalty,
+    penaltyRole,
     outsider,
     alice,
     alice2,
@@ -98,11 +210,16 @@ async function deployUpgrades() {
     carol,
     dave,
     hook,
-    orgs: [aliceOrg, bobOrg, carolOrg],
+    ratifier,
+    relayer,
+    erin,
+    orgs: [aliceOrg, bobOrg, carolOrg, daveOrg, erinOrg],
     ledgerImplementation,
     registryImplementation,
+    penaltyImplementation,
     ledgerV2,
     registryV2,
+    penaltyV2,
   };
 }
 
@@ -120,11 +237,13 @@ function plain(value: unknown): unknown {
 }
 
 /**
- * Everything the two proxies answer about the community, except `trustOf`, which moves with every mined block:
- * recorded trust, the history at every past block, organizations, recommendations, parameters and tables.
+ * Everything the three proxies answer about the community, except `trustOf`, which moves with every mined block:
+ * recorded trust, the history at every past block, organizations, recommendations, parameters and tables; cases,
+ * their states, tallies and votes, open cases, reporter records, nonces, the EIP-712 domain, and the registry and
+ * ledger PenaltyCases acts on.
  */
 async function snapshotState(f: Fixture) {
-  const { ledger, registry } = f;
+  const { ledger, registry, penalty } = f;
   const upTo = (await ethers.provider.getBlockNumber()) - 1;
   const history: Record<string, unknown> = {};
   for (let block = 1; block <= upTo; block += 1) {
@@ -148,7 +267,23 @@ async function snapshotState(f: Fixture) {
     await ledger.hasRated(f.orgs[0], id("contribution:a1"), f.orgs[1]),
     await ledger.hasRated(f.orgs[1], id("contribution:b1"), 0),
   ];
-  const accounts = [f.alice, f.alice2, f.bob, f.carol, f.dave];
+  const accounts = [f.alice, f.alice2, f.bob, f.carol, f.dave, f.erin];
+  const caseIds = [1n, 2n];
+  const penaltyState = {
+    caseCount: await penalty.caseCount(),
+    cases: await Promise.all(caseIds.map(async (c) => fields(await penalty.getCase(c)))),
+    states: await Promise.all(caseIds.map((c) => penalty.state(c))),
+    votes: await Promise.all(caseIds.map((c) => Promise.all(f.orgs.map((org) => penalty.hasVoted(c, org))))),
+    openCases: await Promise.all(f.orgs.map((org) => penalty.openCaseOf(org))),
+    reporters: await Promise.all(f.orgs.map(async (org) => fields(await penalty.reporterRecord(org)))),
+    parameters: fields(await penalty.parameters()),
+    nonces: await Promise.all(accounts.map((a) => penalty.nonces(a.address))),
+    domainSeparator: await penalty.DOMAIN_SEPARATOR(),
+    eip712Domain: await penalty.eip712Domain(),
+    authority: await penalty.authority(),
+    registry: await penalty.registry(),
+    ledger: await penalty.ledger(),
+  };
   return plain({
     history,
     organizations,
@@ -165,31 +300,42 @@ async function snapshotState(f: Fixture) {
     countries: [fields(await registry.country(countryCode("DE"))), fields(await registry.country(countryCode("IT")))],
     registryLedger: await registry.ledger(),
     registryAuthority: await registry.authority(),
+    penalty: penaltyState,
   } as Record<string, unknown | Result>);
 }
 
-/** The two proxies and their V2 mocks, for tests that apply to both. */
+type V2Mock = TrustLedgerV2Mock | EntityRegistryV2Mock | PenaltyCasesV2Mock;
+
+/** The three proxies and their V2 mocks, for tests that apply to each. */
 const proxies = [
   {
     name: "TrustLedger",
     proxy: (f: Fixture) => f.ledger as BaseContract,
-    v2: (f: Fixture) => f.ledgerV2 as TrustLedgerV2Mock | EntityRegistryV2Mock,
+    v2: (f: Fixture) => f.ledgerV2 as V2Mock,
     v1: (f: Fixture) => f.ledgerImplementation,
     marker: id("TrustLedgerV2Mock"),
   },
   {
     name: "EntityRegistry",
     proxy: (f: Fixture) => f.registry as BaseContract,
-    v2: (f: Fixture) => f.registryV2 as TrustLedgerV2Mock | EntityRegistryV2Mock,
+    v2: (f: Fixture) => f.registryV2 as V2Mock,
     v1: (f: Fixture) => f.registryImplementation,
     marker: id("EntityRegistryV2Mock"),
   },
+  {
+    name: "PenaltyCases",
+    proxy: (f: Fixture) => f.penalty as BaseContract,
+    v2: (f: Fixture) => f.penaltyV2 as V2Mock,
+    v1: (f: Fixture) => f.penaltyImplementation,
+    marker: id("PenaltyCasesV2Mock"),
+  },
 ];
 
-/** Upgrades both proxies to their V2 mocks as governance. */
-async function upgradeBoth(f: Fixture) {
+/** Upgrades the three proxies to their V2 mocks as governance. */
+async function upgradeAll(f: Fixture) {
   await f.ledger.connect(f.admin).upgradeToAndCall(await f.ledgerV2.getAddress(), "0x");
   await f.registry.connect(f.admin).upgradeToAndCall(await f.registryV2.getAddress(), "0x");
+  await f.penalty.connect(f.admin).upgradeToAndCall(await f.penaltyV2.getAddress(), "0x");
 }
 
 describe("upgrades", function () {
@@ -206,7 +352,7 @@ describe("upgrades", function () {
           .withArgs(newImplementation);
 
         expect(await implementationOf(target)).to.equal(newImplementation);
-        const upgraded = v2(f).attach(await target.getAddress()) as TrustLedgerV2Mock | EntityRegistryV2Mock;
+        const upgraded = v2(f).attach(await target.getAddress()) as V2Mock;
         expect(await upgraded.version()).to.equal("2.0.0-mock");
         expect(await upgraded.upgradedMarker()).to.equal(marker);
         // The V2 mock is itself a valid UUPS implementation (the ERC-1967 slot), as the first one is.
@@ -236,12 +382,12 @@ describe("upgrades", function () {
         await target.connect(f.admin).getFunction("upgradeToAndCall")(v1(f), "0x");
         expect(await implementationOf(target)).to.equal(v1(f));
         expect(await target.getFunction("version")()).to.equal("1.0.0");
-        const upgraded = v2(f).attach(await target.getAddress()) as TrustLedgerV2Mock | EntityRegistryV2Mock;
+        const upgraded = v2(f).attach(await target.getAddress()) as V2Mock;
         await expect(upgraded.upgradedMarker()).to.be.revert(ethers);
       });
 
       describe("reverts", function () {
-        for (const role of ["assessor", "registryRole", "penalty", "outsider"] as const) {
+        for (const role of ["assessor", "registryRole", "penaltyRole", "ratifier", "outsider"] as const) {
           it(`when called by ${role} (not ADMIN)`, async function () {
             const f = await networkHelpers.loadFixture(deployUpgrades);
             const target = proxy(f);
@@ -330,17 +476,28 @@ describe("upgrades", function () {
 
         it("when called again on the proxy after the upgrade", async function () {
           const f = await networkHelpers.loadFixture(deployUpgrades);
-          await upgradeBoth(f);
+          await upgradeAll(f);
           await expect(callInitialize(f, proxy(f))).to.be.revertedWithCustomError(proxy(f), "InvalidInitialization");
         });
       });
     });
   }
 
-  describe("after both proxies are upgraded", function () {
+  describe("PenaltyCases.registry and PenaltyCases.ledger", function () {
+    it("name the suite's registry and ledger before and after the upgrade", async function () {
+      const f = await networkHelpers.loadFixture(deployUpgrades);
+      const expected = [await f.registry.getAddress(), await f.ledger.getAddress()];
+      expect([await f.penalty.registry(), await f.penalty.ledger()]).to.deep.equal(expected);
+      await upgradeAll(f);
+      expect([await f.penalty.registry(), await f.penalty.ledger()]).to.deep.equal(expected);
+      expect(await f.penalty.caseCount()).to.equal(2n);
+    });
+  });
+
+  describe("after the three proxies are upgraded", function () {
     it("the registry and the ledger still work together", async function () {
       const f = await networkHelpers.loadFixture(deployUpgrades);
-      await upgradeBoth(f);
+      await upgradeAll(f);
       const { ledger, registry, assessor } = f;
       const [, , carolOrg] = f.orgs;
       const totalBefore = await ledger.totalTrust();
@@ -378,9 +535,86 @@ describe("upgrades", function () {
       await expect(registry.connect(f.assessor).expel(carolOrg, REASON))
         .to.be.revertedWithCustomError(registry, "AccessManagedUnauthorized")
         .withArgs(f.assessor.address);
-      await expect(registry.connect(f.penalty).expel(carolOrg, REASON))
+      await expect(registry.connect(f.penaltyRole).expel(carolOrg, REASON))
         .to.emit(registry, "OrganizationExpelled")
         .withArgs(carolOrg, REASON);
+    });
+
+    it("PenaltyCases runs the open case to its end: a ballot signed before counts, a replayed one does not", async function () {
+      const f = await networkHelpers.loadFixture(deployUpgrades);
+      const { penalty, ledger, registry } = f;
+      const [aliceOrg, bobOrg, , daveOrg, erinOrg] = f.orgs;
+      // erin signs its ballot before the upgrade: the EIP-712 domain is the proxy's, so the upgrade keeps it valid.
+      // dave, whose organization opened the case, signs one too.
+      const erinBallot = await signBallot(penalty, f.erin, 2n, VoteType.Abstain);
+      const daveBallot = await signBallot(penalty, f.dave, 2n, VoteType.Expel);
+      await upgradeAll(f);
+      expect(await penalty.version()).to.equal("2.0.0-mock");
+
+      const before = await penalty.getCase(2n);
+      expect(before.reporterId).to.equal(daveOrg);
+      const erinWeight = await ledger.trustAt(erinOrg, before.snapshot);
+      await expect(penalty.connect(f.relayer).castVoteBySig(2n, VoteType.Abstain, f.erin.address, DEADLINE, erinBallot))
+        .to.emit(penalty, "VoteCast")
+        .withArgs(2n, erinOrg, f.erin.address, VoteType.Abstain, erinWeight);
+      expect(await penalty.nonces(f.erin.address)).to.equal(1n);
+
+      // The upgraded code keeps the rules: the reporter's organization cannot vote on its case, even by signature.
+      await expect(penalty.connect(f.relayer).castVoteBySig(2n, VoteType.Expel, f.dave.address, DEADLINE, daveBallot))
+        .to.be.revertedWithCustomError(penalty, "PenaltyCasesReporterCannotVote")
+        .withArgs(2n, daveOrg);
+      // alice2's ballot of nonce 0, already used before the upgrade, cannot be replayed.
+      const replayed = await signBallot(penalty, f.alice2, 2n, VoteType.Expel, 0n);
+      await expect(penalty.connect(f.relayer).castVoteBySig(2n, VoteType.Expel, f.alice2.address, DEADLINE, replayed))
+        .to.be.revertedWithCustomError(penalty, "PenaltyCasesInvalidSignature")
+        .withArgs(f.alice2.address);
+      // The vote recorded before the upgrade still counts: another account of alice's organization cannot vote.
+      await expect(penalty.connect(f.alice).castVote(2n, VoteType.Keep))
+        .to.be.revertedWithCustomError(penalty, "PenaltyCasesAlreadyVoted")
+        .withArgs(2n, aliceOrg);
+      await expect(penalty.connect(f.bob).castVote(2n, VoteType.Keep))
+        .to.be.revertedWithCustomError(penalty, "PenaltyCasesAccusedCannotVote")
+        .withArgs(2n, bobOrg);
+
+      const tallied = await penalty.getCase(2n);
+      expect(tallied.expelWeight).to.equal(before.expelWeight);
+      expect(tallied.abstainWeight).to.equal(before.abstainWeight + erinWeight);
+      expect(tallied.keepWeight).to.equal(0n);
+
+      // Voting ends (Expel only: Succeeded), the ratifier stays silent, anyone executes after the deadline.
+      await mineTo(tallied.voteEnd + 1n);
+      expect(await penalty.state(2n)).to.equal(CaseState.Succeeded);
+      // The execution's block is the first after the ratification deadline.
+      await mineTo(tallied.ratificationDeadline);
+      const reporter = await snapshotTrust(ledger, daveOrg);
+      const execution = penalty.connect(f.outsider).execute(2n);
+      await expect(execution)
+        .to.emit(penalty, "CaseResolved")
+        .withArgs(2n, bobOrg, true, false)
+        .and.to.emit(registry, "OrganizationExpelled")
+        .withArgs(bobOrg, toBeHex(2n, 32))
+        .and.to.emit(penalty, "BondReleased")
+        .withArgs(2n, daveOrg, tallied.bond);
+      expect(tallied.bond).to.be.greaterThan(0n);
+      expect(await penalty.state(2n)).to.equal(CaseState.Executed);
+      expect(await penalty.openCaseOf(bobOrg)).to.equal(0n);
+      expect(await registry.statusOf(bobOrg)).to.equal(Status.Expelled);
+      // The bond goes back on top of the reporter's trust at the execution's block (decay included).
+      const executedAt = BigInt((await (await execution).wait())!.blockNumber);
+      const [recorded, updatedAt] = await ledger.recordedTrustOf(daveOrg);
+      expect(updatedAt).to.equal(executedAt);
+      expect(recorded).to.equal(trustAtBlock(reporter, executedAt) + tallied.bond);
+    });
+
+    it("PenaltyCases.upgradeToAndCall runs the call in the same transaction", async function () {
+      const f = await networkHelpers.loadFixture(deployUpgrades);
+      const data = f.penalty.interface.encodeFunctionData("setParameters", [defaultPenaltyParameters]);
+      await expect(f.penalty.connect(f.admin).upgradeToAndCall(await f.penaltyV2.getAddress(), data)).to.emit(
+        f.penalty,
+        "PenaltyParametersUpdated",
+      );
+      expect(fields(await f.penalty.parameters())).to.deep.equal(defaultPenaltyParameters);
+      expect(await implementationOf(f.penalty)).to.equal(await f.penaltyV2.getAddress());
     });
 
     it("upgradeToAndCall runs the call in the same transaction", async function () {
@@ -399,6 +633,9 @@ describe("upgrades", function () {
 async function callInitialize(f: Fixture, target: BaseContract) {
   const authority = await f.manager.getAddress();
   const initialize = target.connect(f.admin).getFunction("initialize");
+  if (target.interface.getFunction("ratify") !== null) {
+    return initialize(authority, await f.registry.getAddress(), await f.ledger.getAddress(), penaltyParameters);
+  }
   if (target.interface.getFunction("setRegistry") !== null) {
     return initialize(authority, CommunityType.Private, defaultTrustParameters);
   }

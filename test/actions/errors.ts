@@ -4,7 +4,7 @@ import { network } from "hardhat";
 
 import { recommend } from "../../src/actions/recommend.js";
 import { setEntryCriteria } from "../../src/actions/setEntryCriteria.js";
-import { Level, Role } from "../../src/constants.js";
+import { CaseState, Level, Role, VoteType } from "../../src/constants.js";
 import { describeError } from "../../src/errors.js";
 import { toFixed } from "../../src/fixedPoint.js";
 import { community, ratingOf } from "./fixture.js";
@@ -60,6 +60,17 @@ describe("describeError", () => {
     expect(describeError(error, [registry, ledger])).to.equal(
       `TrustLedgerAlreadyRated(orgId: ${alphaId}, contributionId: ${rating.contributionId}, raterOrgId: 0)`,
     );
+  });
+
+  it("decodes a PenaltyCases error with its enum arguments as numbers", async () => {
+    const { registry, ledger, manager, penalty, alpha, betaId } = await networkHelpers.loadFixture(deployed);
+    await sent(penalty.connect(alpha).flag(betaId, 1, id("evidence")));
+    const error = await failureOf(sent(penalty.connect(alpha).castVote(1n, VoteType.Expel)));
+    expect(describeError(error, [registry, ledger, manager, penalty])).to.equal(
+      `PenaltyCasesUnexpectedState(caseId: 1, current: ${CaseState.Pending}, expected: ${CaseState.Active})`,
+    );
+    // Without the penalty contract's interface the selector is unknown: the raw message.
+    expect(describeError(error, [registry, ledger, manager])).to.equal(rawMessageOf(error));
   });
 
   it("decodes AccessManagedUnauthorized from a restricted function", async () => {

@@ -4,7 +4,7 @@ import { id } from "ethers";
 import { type Connection, deploySuite as deployWithLibrary } from "../../src/actions/deploySuite.js";
 import { Level } from "../../src/constants.js";
 import { countryCode } from "../../src/fixedPoint.js";
-import type { CredenceAccessManager, EntityRegistry, TrustLedger } from "../../types/index.js";
+import type { CredenceAccessManager, EntityRegistry, PenaltyCases, TrustLedger } from "../../types/index.js";
 
 export type { Connection };
 
@@ -12,6 +12,7 @@ export interface Suite {
   manager: CredenceAccessManager;
   ledger: TrustLedger;
   registry: EntityRegistry;
+  penalty: PenaltyCases;
 }
 
 /**
@@ -20,8 +21,11 @@ export interface Suite {
  * deployment itself is the library's (src/actions/deploySuite.ts), so tests and tools deploy the same way.
  */
 export async function deploySuite(connection: Connection, parameters: Record<string, unknown> = {}): Promise<Suite> {
-  const { manager, ledger, registry } = await deployWithLibrary({ connection, ignitionParameters: parameters });
-  return { manager, ledger, registry };
+  const { manager, ledger, registry, penalty } = await deployWithLibrary({
+    connection,
+    ignitionParameters: parameters,
+  });
+  return { manager, ledger, registry, penalty };
 }
 
 let identityCounter = 0;
@@ -50,7 +54,7 @@ export interface JoinOptions {
  * assessor activates it. Returns the new organization's id.
  */
 export async function joinAndActivate(
-  suite: Suite,
+  suite: Pick<Suite, "registry">,
   admin: HardhatEthersSigner,
   assessor: HardhatEthersSigner,
   options: JoinOptions = {},

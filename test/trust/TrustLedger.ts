@@ -411,9 +411,9 @@ describe("TrustLedger", function () {
   });
 
   describe("setPenaltyHook", function () {
-    it("has no hook after deployment", async function () {
-      const { ledger } = await loadFixture(deployFixture);
-      expect(await ledger.penaltyHook()).to.equal(ZeroAddress);
+    it("is the PenaltyCases proxy after deployment", async function () {
+      const { ledger, penalty } = await loadFixture(deployFixture);
+      expect(await ledger.penaltyHook()).to.equal(await penalty.getAddress());
     });
 
     it("sets and unsets the hook, emitting PenaltyHookUpdated", async function () {

@@ -5,7 +5,9 @@ import {CredenceAccessManager} from "../../../contracts/access/CredenceAccessMan
 import {CredenceProxy} from "../../../contracts/access/CredenceProxy.sol";
 import {Roles} from "../../../contracts/access/Roles.sol";
 import {IEntityRegistry} from "../../../contracts/interfaces/IEntityRegistry.sol";
+import {IPenaltyCases} from "../../../contracts/interfaces/IPenaltyCases.sol";
 import {ITrustLedger} from "../../../contracts/interfaces/ITrustLedger.sol";
+import {PenaltyCases} from "../../../contracts/penalty/PenaltyCases.sol";
 import {EntityRegistry} from "../../../contracts/registry/EntityRegistry.sol";
 import {TrustLedger} from "../../../contracts/trust/TrustLedger.sol";
 
@@ -15,8 +17,15 @@ import {TrustLedger} from "../../../contracts/trust/TrustLedger.sol";
  * `deploy/modules/Credence.ts` does: one CredenceAccessManager, the TrustLedger and EntityRegistry
  * implementations behind two CredenceProxy instances with encoded `initialize` calls, `ledger.setRegistry`, role
  * labels, the non-ADMIN rows of `src/roles.ts` as target-function roles, and the ASSESSOR and REGISTRY grants.
- * Like the module, it sets no penalty hook (`ledger.penaltyHook()` is zero): low-integrity ratings only emit
- * their event.
+ *
+ * Two entry points:
+ * - {deployWithPenalty} deploys the whole suite as the module does: also PenaltyCases behind a third
+ *   CredenceProxy (`initialize(manager, registry, ledger, penaltyParameters)`), `ledger.setPenaltyHook(penalty)`,
+ *   the RATIFIER label, `TrustLedger.adjustTrust` -> PENALTY and `PenaltyCases.ratify` -> RATIFIER, and the
+ *   PENALTY grant to the PenaltyCases proxy and the RATIFIER grant to the ratifier.
+ * - {deploy} stops before PenaltyCases (`suite.penalty` is zero and so is `ledger.penaltyHook()`: low-integrity
+ *   ratings only emit their event, and no hook can reject a rating). Tests of the ledger and the registry alone
+ *   use it, and hold PENALTY themselves to expel.
  * @dev Internal functions: they run in the calling test contract, which therefore deploys the manager with
  * itself as initial admin and becomes governance (ADMIN). The defaults below mirror `src/defaults.ts`; keep
  * them in step with it.
@@ -28,6 +37,9 @@ library SuiteDeployer {
         EntityRegistry registry;
         TrustLedger ledgerImplementation;
         EntityRegistry registryImplementation;
+        // Zero unless deployed by deployWithPenalty.
+        PenaltyCases penalty;
+        PenaltyCases penaltyImplementation;
     }
 
     /// @notice Deploys the suite with the default parameters of `src/defaults.ts` (a private community).
@@ -108,6 +120,84 @@ library SuiteDeployer {
         manager.grantRole(Roles.REGISTRY, address(suite.registry), 0);
     }
 
+    /**
+     * @notice Deploys the whole suite, PenaltyCases included, with the defaults of `src/defaults.ts` (a private
+     * community) and the given penalty parameters; the calling contract becomes governance.
+     * @param assessor The account granted ASSESSOR.
+     * @param ratifier The account granted RATIFIER.
+     * @param penaltyParameters The PenaltyCases parameters (tests shorten the periods).
+     */
+    function deployWithPenalty(
+        address assessor,
+        address ratifier,
+        IPenaltyCases.PenaltyParameters memory penaltyParameters
+    ) internal returns (Suite memory suite) {
+        return
+            deployWithPenalty(
+                assessor,
+                ratifier,
+                ITrustLedger.CommunityType.Private,
+                defaultTrustParameters(),
+                defaultEntryCriteria(),
+                defaultCountries(),
+                penaltyParameters
+            );
+    }
+
+    /// @notice Deploys the whole suite, PenaltyCases included, with explicit parameters.
+    function deployWithPenalty(
+        address assessor,
+        address ratifier,
+        ITrustLedger.CommunityType communityType,
+        ITrustLedger.TrustParameters memory trustParameters,
+        IEntityRegistry.EntryCriteria memory entryCriteria,
+        IEntityRegistry.CountryEntry[] memory countries,
+        IPenaltyCases.PenaltyParameters memory penaltyParameters
+    ) internal returns (Suite memory suite) {
+        suite = deploy(assessor, communityType, trustParameters, entryCriteria, countries);
+        _deployPenalty(suite, ratifier, penaltyParameters);
+    }
+
+    /// @dev The PenaltyCases part of deploy/modules/Credence.ts, on a suite {deploy} wired.
+    function _deployPenalty(
+        Suite memory suite,
+        address ratifier,
+        IPenaltyCases.PenaltyParameters memory penaltyParameters
+    ) private {
+        CredenceAccessManager manager = suite.manager;
+        suite.penaltyImplementation = new PenaltyCases();
+        suite.penalty = PenaltyCases(
+            address(
+                new CredenceProxy(
+                    address(suite.penaltyImplementation),
+                    abi.encodeCall(
+                        PenaltyCases.initialize,
+                        (
+                            address(manager),
+                            IEntityRegistry(address(suite.registry)),
+                            ITrustLedger(address(suite.ledger)),
+                            penaltyParameters
+                        )
+                    )
+                )
+            )
+        );
+        suite.ledger.setPenaltyHook(address(suite.penalty));
+
+        manager.labelRole(Roles.RATIFIER, "RATIFIER");
+
+        bytes4[] memory ledgerPenalty = new bytes4[](1);
+        ledgerPenalty[0] = ITrustLedger.adjustTrust.selector;
+        manager.setTargetFunctionRole(address(suite.ledger), ledgerPenalty, Roles.PENALTY);
+
+        bytes4[] memory penaltyRatifier = new bytes4[](1);
+        penaltyRatifier[0] = IPenaltyCases.ratify.selector;
+        manager.setTargetFunctionRole(address(suite.penalty), penaltyRatifier, Roles.RATIFIER);
+
+        manager.grantRole(Roles.PENALTY, address(suite.penalty), 0);
+        manager.grantRole(Roles.RATIFIER, ratifier, 0);
+    }
+
     // ------------------------------------------------------------------ defaults (src/defaults.ts)
 
     /// @notice `defaultTrustParameters` of src/defaults.ts.
@@ -129,6 +219,26 @@ library SuiteDeployer {
                 baseline: 0.5e18,
                 halfLife: 1_296_000,
                 recommendationDamping: 2
+            });
+    }
+
+    /// @notice `defaultPenaltyParameters` of src/defaults.ts.
+    function defaultPenaltyParameters() internal pure returns (IPenaltyCases.PenaltyParameters memory) {
+        return
+            IPenaltyCases.PenaltyParameters({
+                reportingThreshold: 0.4e18,
+                bondShare: 0.05e18,
+                quorumShare: 0.3e18,
+                expelThreshold: 0.6e18,
+                misuseThreshold: 0.2e18,
+                liabilityShare: 0.1e18,
+                votingDelay: 300,
+                votingPeriod: 21_600,
+                ratificationWindow: 43_200,
+                misuseWindow: 1_296_000,
+                barPeriod: 1_296_000,
+                liabilityWindow: 7_776_000,
+                maxMisuses: 2
             });
     }
 

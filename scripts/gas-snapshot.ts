@@ -18,10 +18,10 @@ import { id } from "ethers";
 import { network } from "hardhat";
 
 import CredenceModule from "../deploy/modules/Credence.js";
-import { Level, ONE, Role, Status } from "../src/constants.js";
+import { Level, ONE, Role, Status, VoteType } from "../src/constants.js";
 import { defaultTrustParameters } from "../src/defaults.js";
 import { countryCode, toFixed } from "../src/fixedPoint.js";
-import type { CredenceAccessManager, EntityRegistry, TrustLedger } from "../types/index.js";
+import type { CredenceAccessManager, EntityRegistry, PenaltyCases, TrustLedger } from "../types/index.js";
 import {
   compareGasSnapshots,
   describeGasProblems,
@@ -75,6 +75,7 @@ async function measure(): Promise<GasSnapshot> {
   const manager = await at<CredenceAccessManager>("CredenceAccessManager", deployed.manager);
   const ledger = await at<TrustLedger>("TrustLedger", deployed.ledger);
   const registry = await at<EntityRegistry>("EntityRegistry", deployed.registry);
+  const cases = await at<PenaltyCases>("PenaltyCases", deployed.penalty);
 
   const gas: GasSnapshot = {};
   /** Sends, waits, checks that `event` was emitted by `contract`, and records gasUsed under `name`. */
@@ -241,5 +242,92 @@ async function measure(): Promise<GasSnapshot> {
     registry,
     "CountryUpdated",
   );
+
+  // Penalty cases (default parameters; governance is the ratifier). Three more organizations join: epsilon,
+  // recommended by alpha and beta (so they are liable), zeta and eta.
+  const [epsilon, zeta, eta] = (await ethers.getSigners()).slice(8, 11);
+  for (const [signer, label] of [
+    [epsilon, "epsilon"],
+    [zeta, "zeta"],
+    [eta, "eta"],
+  ] as const) {
+    await registry.connect(signer).requestJoin(id(`identity:${label}`), countryCode("CH"), ...profile(label));
+  }
+  const [epsilonId, zetaId, etaId] = await Promise.all(
+    [epsilon, zeta, eta].map((signer) => registry.organizationOf(signer.address)),
+  );
+  await registry.connect(alpha).recommend(epsilonId, toFixed("0.8"));
+  await registry.connect(beta).recommend(epsilonId, toFixed("0.8"));
+  for (const orgId of [epsilonId, zetaId, etaId]) {
+    await registry.connect(governance).activate(orgId, Level.High, Level.High);
+  }
+  const parameters = await cases.parameters();
+  const caseIdOf = async (receipt: TransactionReceipt) =>
+    cases.interface.parseLog(receipt.logs.find((log) => cases.interface.parseLog(log)?.name === "CaseOpened")!)!.args
+      .caseId as bigint;
+
+  // Case 1: alpha flags epsilon; beta votes, zeta's signed vote is relayed, eta votes; finalize; ratified.
+  const first = await caseIdOf(
+    await record(
+      "PenaltyCases.flag",
+      cases.connect(alpha).flag(epsilonId, 1, id("evidence:epsilon")),
+      cases,
+      "CaseOpened",
+    ),
+  );
+  await networkHelpers.mine(Number(parameters.votingDelay) + 1);
+  await record("PenaltyCases.castVote", cases.connect(beta).castVote(first, VoteType.Expel), cases, "VoteCast");
+  const deadline = BigInt((await ethers.provider.getBlock("latest"))!.timestamp) + 3600n;
+  const domain = {
+    name: "Credence PenaltyCases",
+    version: "1",
+    chainId: (await ethers.provider.getNetwork()).chainId,
+    verifyingContract: await cases.getAddress(),
+  };
+  const ballot = {
+    caseId: first,
+    support: VoteType.Expel,
+    voter: zeta.address,
+    nonce: await cases.nonces(zeta),
+    deadline,
+  };
+  const signature = await zeta.signTypedData(
+    domain,
+    {
+      Ballot: [
+        { name: "caseId", type: "uint256" },
+        { name: "support", type: "uint8" },
+        { name: "voter", type: "address" },
+        { name: "nonce", type: "uint256" },
+        { name: "deadline", type: "uint256" },
+      ],
+    },
+    ballot,
+  );
+  await record(
+    "PenaltyCases.castVoteBySig",
+    cases.connect(governance).castVoteBySig(first, VoteType.Expel, zeta.address, deadline, signature),
+    cases,
+    "VoteCast",
+  );
+  await cases.connect(eta).castVote(first, VoteType.Expel);
+  await networkHelpers.mine(Number(parameters.votingPeriod));
+  await record("PenaltyCases.finalize", cases.finalize(first), cases, "CaseFinalized");
+  await record(
+    "PenaltyCases.ratify (expel)",
+    cases.connect(governance).ratify(first, true, id("ratified:epsilon")),
+    cases,
+    "CaseResolved",
+  );
+  await record("PenaltyCases.applyLiability", cases.applyLiability(first, alphaId), cases, "LiabilityApplied");
+
+  // Case 2: beta flags zeta; the community keeps it; the ratifier is silent; anyone executes (misuse inquiry).
+  const flagged = await (await cases.connect(beta).flag(zetaId, 2, id("evidence:zeta"))).wait();
+  const second = await caseIdOf(flagged!);
+  await networkHelpers.mine(Number(parameters.votingDelay) + 1);
+  await cases.connect(alpha).castVote(second, VoteType.Keep);
+  await cases.connect(eta).castVote(second, VoteType.Keep);
+  await networkHelpers.mine(Number(parameters.votingPeriod) + Number(parameters.ratificationWindow) + 1);
+  await record("PenaltyCases.execute (dismiss)", cases.execute(second), cases, "CaseResolved");
   return gas;
 }

@@ -49,7 +49,8 @@ interface IPenaltyCases is IPenaltyHook {
      * must reach.
      * @param expelThreshold Share of the Expel + Keep weight that Expel must reach for the vote to succeed.
      * @param misuseThreshold A dismissed case whose vote reached its quorum and whose Expel share is below this
-     * was a misuse: the bond is forfeited. (A vote short of its quorum is no verdict: the bond is released.)
+     * was a misuse: the bond is forfeited. (A vote short of its quorum, or with no Expel or Keep vote at all, is
+     * no verdict: the bond is released.)
      * @param liabilityShare Share of a recommender's trust lost when its candidate is expelled within the window.
      * @param votingDelay Blocks from the flag to the start of voting.
      * @param votingPeriod Blocks of voting.

@@ -465,8 +465,9 @@ contract PenaltyCases is
         uint256 decided = uint256(c.expelWeight) + c.keepWeight;
         uint256 expelShare = decided == 0 ? 0 : Math.mulDiv(c.expelWeight, TrustMath.ONE, decided);
         PenaltyParameters storage p = $.parameters;
-        // Misuse is judged only on a vote that reached its quorum: community silence is no verdict on the flag.
-        if (decided + c.abstainWeight < c.quorum || expelShare >= c.misuseThreshold) {
+        // Misuse is judged only on a vote that reached its quorum and decided something (Expel or Keep):
+        // silence, or abstention alone, is no verdict on the flag.
+        if (decided == 0 || decided + c.abstainWeight < c.quorum || expelShare >= c.misuseThreshold) {
             _releaseBond($, caseId, c);
             return;
         }

@@ -1560,6 +1560,19 @@ describe("PenaltyCases", () => {
       shouldBehaveLikeDismissal(() => loadFixture(noVoteFixture), executeAfterDeadline, "noQuorum");
     });
 
+    it("releases the bond and counts no misuse when the quorum was met by abstentions alone", async () => {
+      const s = await loadFixture(allAbstainFixture);
+      const stored = await s.penalty.getCase(s.c.caseId);
+      expect(stored.expelWeight + stored.keepWeight).to.equal(0n);
+      expect(stored.abstainWeight).to.be.greaterThanOrEqual(stored.quorum);
+      expect(s.c.bond).to.be.greaterThan(0n);
+      const tx = await executeAfterDeadline.resolve(s);
+      await expect(tx).to.emit(s.penalty, "BondReleased").withArgs(s.c.caseId, s.c.reporterId, s.c.bond);
+      await expect(tx).to.not.emit(s.penalty, "BondForfeited");
+      await expect(tx).to.not.emit(s.penalty, "ReporterMisuseRecorded");
+      expect((await s.penalty.reporterRecord(s.c.reporterId)).misuses).to.equal(0n);
+    });
+
     it("records the outcome on the way, without CaseRatified", async () => {
       const s = await loadFixture(succeededFixture);
       const stored = await s.penalty.getCase(s.c.caseId);

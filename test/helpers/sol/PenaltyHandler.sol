@@ -828,13 +828,13 @@ contract PenaltyHandler is CommonBase, StdCheats, StdUtils {
     }
 
     /**
-     * @dev A dismissed flag was a misuse when the vote reached its quorum (community silence is no verdict) and
-     * Expel / (Expel + Keep) is under the case's misuse threshold (no decided weight counts as a share of zero).
+     * @dev A dismissed flag was a misuse when the vote reached its quorum and decided something (silence, or
+     * abstention alone, is no verdict) and Expel / (Expel + Keep) is under the case's misuse threshold.
      */
     function _isMisuse(GhostCase storage g) private view returns (bool) {
         uint256 decided = g.expelWeight + g.keepWeight;
-        if (decided + g.abstainWeight < g.quorum) return false;
-        return g.expelWeight * ONE < g.misuseThreshold * decided || (decided == 0 && g.misuseThreshold != 0);
+        if (decided == 0 || decided + g.abstainWeight < g.quorum) return false;
+        return g.expelWeight * ONE < g.misuseThreshold * decided;
     }
 
     function _barred(uint256 orgId) private view returns (bool) {

@@ -105,7 +105,9 @@ describe("encodeExtraData", function () {
       const lower = encodeExtraData({ consensus: "ibft2", validators: BESU_PAIR });
       const checksummed = BESU_PAIR.map((v) => getAddress(v));
       const upper = BESU_PAIR.map((v) => "0x" + v.slice(2).toUpperCase());
-      expect(checksummed).to.not.deep.equal(BESU_PAIR);
+      // A plain `!==`: the ethers chai plugin may compare address strings case-insensitively.
+      expect(checksummed.every((v, i) => v !== BESU_PAIR[i] && v.toLowerCase() === BESU_PAIR[i])).to.equal(true);
+      expect(upper.every((v, i) => v !== BESU_PAIR[i])).to.equal(true);
       expect(encodeExtraData({ consensus: "ibft2", validators: checksummed })).to.equal(lower);
       expect(encodeExtraData({ consensus: "ibft2", validators: upper })).to.equal(lower);
     });

@@ -109,8 +109,7 @@ contract TrustLedger is ITrustLedger, Initializable, AccessManagedUpgradeable, U
     function clearTrust(uint256 orgId, bytes32 evidenceHash) external restricted {
         TrustLedgerStorage storage $ = _storage();
         if ($.history[orgId].length() == 0) revert TrustLedgerNotInitialized(orgId);
-        (uint256 recorded, ) = _recorded($, orgId);
-        uint256 current = _current($, orgId);
+        (uint256 recorded, uint256 current) = _recordedAndCurrent($, orgId);
         _write($, orgId, recorded, 0);
         emit TrustChanged(orgId, current, 0, -int256(current), TrustChangeReason.Cleared, evidenceHash);
     }
@@ -126,8 +125,7 @@ contract TrustLedger is ITrustLedger, Initializable, AccessManagedUpgradeable, U
         TrustLedgerStorage storage $ = _storage();
         if ($.history[orgId].length() == 0) revert TrustLedgerNotInitialized(orgId);
         if ($.registry.statusOf(orgId) != IEntityRegistry.Status.Active) revert TrustLedgerInactiveOrganization(orgId);
-        (uint256 recorded, ) = _recorded($, orgId);
-        uint256 current = _current($, orgId);
+        (uint256 recorded, uint256 current) = _recordedAndCurrent($, orgId);
         uint256 updated;
         if (delta < 0) {
             uint256 loss = SignedMath.abs(delta);
@@ -178,9 +176,8 @@ contract TrustLedger is ITrustLedger, Initializable, AccessManagedUpgradeable, U
     /// @inheritdoc ITrustLedger
     function applyDecay(uint256 orgId) external {
         TrustLedgerStorage storage $ = _storage();
-        (uint256 recorded, ) = _recorded($, orgId);
         if ($.registry.statusOf(orgId) != IEntityRegistry.Status.Active) revert TrustLedgerInactiveOrganization(orgId);
-        uint256 current = _current($, orgId);
+        (uint256 recorded, uint256 current) = _recordedAndCurrent($, orgId);
         if (current == recorded) return;
         _write($, orgId, recorded, current);
         emit TrustChanged(orgId, recorded, current, int256(current) - int256(recorded), TrustChangeReason.Decayed, 0);
@@ -360,8 +357,7 @@ contract TrustLedger is ITrustLedger, Initializable, AccessManagedUpgradeable, U
         TrustChangeReason reason
     ) private {
         uint256 orgId = rating.orgId;
-        (uint256 recorded, ) = _recorded($, orgId);
-        uint256 current = _current($, orgId);
+        (uint256 recorded, uint256 current) = _recordedAndCurrent($, orgId);
         uint256 updated = TrustMath.evolve(current, score, p.gainRate, p.lossRate, weight);
         _write($, orgId, recorded, updated);
         emit TrustChanged(orgId, current, updated, int256(updated) - int256(current), reason, rating.evidenceHash);
@@ -469,7 +465,22 @@ contract TrustLedger is ITrustLedger, Initializable, AccessManagedUpgradeable, U
 
     /// @dev Current trust: decay since the last write, with the parameters in force now.
     function _current(TrustLedgerStorage storage $, uint256 orgId) private view returns (uint256) {
-        (uint256 value, uint48 updatedAt) = _recorded($, orgId);
+        (uint256 recorded, uint48 updatedAt) = _recorded($, orgId);
+        return _decayed($, recorded, updatedAt);
+    }
+
+    /// @dev The recorded value (what the total counts for the organization) and the current, decayed one, from one
+    /// read of the latest checkpoint.
+    function _recordedAndCurrent(
+        TrustLedgerStorage storage $,
+        uint256 orgId
+    ) private view returns (uint256 recorded, uint256 current) {
+        uint48 updatedAt;
+        (recorded, updatedAt) = _recorded($, orgId);
+        current = _decayed($, recorded, updatedAt);
+    }
+
+    function _decayed(TrustLedgerStorage storage $, uint256 value, uint48 updatedAt) private view returns (uint256) {
         TrustParameters storage p = $.parameters;
         return TrustMath.decay(value, p.baseline, clock() - updatedAt, p.halfLife);
     }

@@ -67,6 +67,9 @@ export default defineConfig({
       type: "http",
       chainType: "l1",
       url: configVariable("BESU_RPC_URL"),
+      // The account that deploys and governs: a generated network's accounts/deployer/key, which its genesis
+      // allowlists. Read from the environment or the Hardhat keystore, only when this network is used.
+      accounts: [configVariable("BESU_DEPLOYER_KEY")],
       // Besu communities run with free gas (zeroBaseFee, --min-gas-price=0).
       gasPrice: 0,
     },

@@ -21,7 +21,7 @@ import CredenceModule from "../deploy/modules/Credence.js";
 import { Level, ONE, Role, Status, VoteType } from "../src/constants.js";
 import { defaultTrustParameters } from "../src/defaults.js";
 import { countryCode, toFixed } from "../src/fixedPoint.js";
-import type { CredenceAccessManager, EntityRegistry, PenaltyCases, TrustLedger } from "../types/index.js";
+import type { CredenceAccessManager, EntityRegistry, PenaltyCases, TrustLedger, ValidatorSet } from "../types/index.js";
 import {
   compareGasSnapshots,
   describeGasProblems,
@@ -40,6 +40,8 @@ if (mode !== "--write" && mode !== "--check") {
 }
 
 const BATCH_SIZE = 10;
+/** IValidatorSet.Action.Remove */
+const ACTION_REMOVE = 2;
 
 const connection = await network.create();
 try {
@@ -330,5 +332,66 @@ async function measure(): Promise<GasSnapshot> {
   await cases.connect(eta).castVote(second, VoteType.Keep);
   await networkHelpers.mine(Number(parameters.votingPeriod) + Number(parameters.ratificationWindow) + 1);
   await record("PenaltyCases.execute (dismiss)", cases.execute(second), cases, "CaseResolved");
+
+  // ValidatorSet, last so that the figures above keep their blocks and nonces. Four authorities (3 votes pass),
+  // accounts of organizations as binding requires: zeta's and beta's are Active, alpha's too (alpha is still a
+  // member account after handing the admin role to alphaSecond), gamma's was expelled above.
+  const validators = (await ethers.deployContract("ValidatorSet", [
+    [zeta.address, alpha.address, beta.address, gamma.address],
+    2,
+  ])) as unknown as ValidatorSet;
+  await record(
+    "ValidatorSet.voteToAdd (vote)",
+    validators.connect(zeta).voteToAdd(delta.address),
+    validators,
+    "VoteCast",
+  );
+  await validators.connect(alpha).voteToAdd(delta.address);
+  await record(
+    "ValidatorSet.voteToAdd (executing)",
+    validators.connect(beta).voteToAdd(delta.address),
+    validators,
+    "AuthorityAdded",
+  );
+  // Five authorities now: 4 votes pass.
+  await validators.connect(zeta).voteToRemove(delta.address);
+  await record(
+    "ValidatorSet.withdrawVote",
+    validators.connect(zeta).withdrawVote(ACTION_REMOVE, delta.address, 0),
+    validators,
+    "VoteWithdrawn",
+  );
+  for (const voter of [zeta, alpha, beta]) await validators.connect(voter).voteToRemove(delta.address);
+  await record(
+    "ValidatorSet.voteToRemove (executing)",
+    validators.connect(gamma).voteToRemove(delta.address),
+    validators,
+    "AuthorityRemoved",
+  );
+  const minTrust = toFixed("0.5");
+  for (const voter of [zeta, alpha]) await validators.connect(voter).voteToBind(registry, minTrust);
+  await record(
+    "ValidatorSet.voteToBind (executing)",
+    validators.connect(beta).voteToBind(registry, minTrust),
+    validators,
+    "Bound",
+  );
+  if ((await ledger.trustOf(alphaId)) < minTrust) throw new Error("ValidatorSet: alpha is under the threshold");
+  // Bound: every vote now checks that its voter acts for an Active organization.
+  for (const voter of [zeta, alpha]) await validators.connect(voter).voteToAdd(alphaSecond.address);
+  await record(
+    "ValidatorSet.voteToAdd (executing, bound)",
+    validators.connect(beta).voteToAdd(alphaSecond.address),
+    validators,
+    "AuthorityAdded",
+  );
+  // Anyone removes gamma, whose organization was expelled.
+  await record(
+    "ValidatorSet.removeInactive",
+    validators.connect(eta).removeInactive(gamma.address),
+    validators,
+    "AuthorityRemoved",
+  );
+  if (await validators.isAuthority(gamma.address)) throw new Error("removeInactive: gamma still an authority");
   return gas;
 }

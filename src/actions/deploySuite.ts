@@ -43,6 +43,11 @@ export interface DeploySuiteParameters {
    * above. For callers that already hold Ignition parameters; prefer the typed fields.
    */
   ignitionParameters?: Record<string, unknown>;
+  /**
+   * Ignition deployment id: on a JSON-RPC network Ignition journals the deployment under
+   * deploy/deployments/<id> (default `chain-<chainId>`) and resumes it from there. Ignored in memory.
+   */
+  deploymentId?: string;
 }
 
 export interface DeploySuiteReturnType {
@@ -82,6 +87,7 @@ export async function deploySuite(parameters: DeploySuiteParameters): Promise<De
 
   const deployed = await connection.ignition.deploy(CredenceModule, {
     parameters: { Credence: moduleParameters as never },
+    deploymentId: parameters.deploymentId,
   });
   const addresses = {
     manager: await deployed.manager.getAddress(),

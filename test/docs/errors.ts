@@ -1,6 +1,6 @@
 /**
  * Keeps docs/errors.md true: every custom error in the compiled ABIs of contracts/registry, contracts/trust,
- * contracts/penalty and contracts/access has a `### Name(types)` heading with its selector, why it happens and how
+ * contracts/penalty, contracts/network and contracts/access has a `### Name(types)` heading with its selector, why it happens and how
  * to fix it, and the docs name no error that no longer exists. Where an entry restates a rule of
  * docs/penalty.md (the parameters `PenaltyCasesInvalidParameter` names, the order of the vote checks, the
  * open-case limitation's figures), it must agree with that page.
@@ -12,10 +12,16 @@ import { type ErrorFragment, Interface } from "ethers";
 import { artifacts } from "hardhat";
 
 /** The folders whose contracts' errors docs/errors.md documents. */
-const FOLDERS = ["contracts/registry/", "contracts/trust/", "contracts/penalty/", "contracts/access/"];
+const FOLDERS = [
+  "contracts/registry/",
+  "contracts/trust/",
+  "contracts/penalty/",
+  "contracts/network/",
+  "contracts/access/",
+];
 
 /** Prefixes of error names whose every mention in the docs must be a current error. */
-const CREDENCE_PREFIXES = ["EntityRegistry", "TrustLedger", "PenaltyCases"];
+const CREDENCE_PREFIXES = ["EntityRegistry", "TrustLedger", "PenaltyCases", "ValidatorSet"];
 
 interface AbiError {
   fragment: ErrorFragment;
@@ -85,6 +91,7 @@ describe("docs/errors.md", function () {
       "EntityRegistry",
       "PenaltyCases",
       "TrustLedger",
+      "ValidatorSet",
     ]);
   });
 

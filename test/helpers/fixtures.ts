@@ -61,13 +61,18 @@ export async function joinAndActivate(
 ): Promise<bigint> {
   const { registry } = suite;
   const [profileHash, profileURI] = profileOf(admin.address);
-  await registry
-    .connect(admin)
-    .requestJoin(newIdentity(), countryCode(options.country ?? "DE"), profileHash, profileURI);
+  // Each step waits for its receipt: on a JSON-RPC node (anvil, Besu) a transaction is not mined when sent.
+  await (
+    await registry
+      .connect(admin)
+      .requestJoin(newIdentity(), countryCode(options.country ?? "DE"), profileHash, profileURI)
+  ).wait();
   const orgId = await registry.organizationOf(admin.address);
   for (const recommender of options.recommenders ?? []) {
-    await registry.connect(recommender).recommend(orgId, options.score ?? 8n * 10n ** 17n);
+    await (await registry.connect(recommender).recommend(orgId, options.score ?? 8n * 10n ** 17n)).wait();
   }
-  await registry.connect(assessor).activate(orgId, options.legal ?? Level.High, options.capability ?? Level.Medium);
+  await (
+    await registry.connect(assessor).activate(orgId, options.legal ?? Level.High, options.capability ?? Level.Medium)
+  ).wait();
   return orgId;
 }

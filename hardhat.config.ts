@@ -28,6 +28,19 @@ const settings = {
   outputSelection: { "*": { "*": ["storageLayout"] } },
 };
 
+/**
+ * BESU_CHAIN_ID from the environment (not a configuration variable: Hardhat needs the number when it loads the
+ * config), or undefined when unset.
+ */
+function besuChainId(): number | undefined {
+  const value = process.env.BESU_CHAIN_ID;
+  if (value === undefined || value === "") return undefined;
+  if (!/^[1-9][0-9]*$/.test(value) || !Number.isSafeInteger(Number(value))) {
+    throw new Error(`BESU_CHAIN_ID must be a positive decimal chain id, got "${value}"`);
+  }
+  return Number(value);
+}
+
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers, hardhatViem],
   solidity: {
@@ -63,10 +76,21 @@ export default defineConfig({
       chainType: "l1",
       url: "http://127.0.0.1:8545",
     },
+    // A local anvil node (`anvil --chain-id … --base-fee 0 --hardfork shanghai`). Its dev accounts are unlocked on
+    // the node, so Hardhat uses them remotely (eth_accounts). Gas price left automatic: a zero base fee makes
+    // Ignition send zero fees, and an anvil with its default base fee still accepts priced transactions from its
+    // funded accounts.
+    anvil: {
+      type: "http",
+      chainType: "l1",
+      url: process.env.ANVIL_RPC_URL ?? "http://127.0.0.1:8545",
+    },
     besu: {
       type: "http",
       chainType: "l1",
       url: configVariable("BESU_RPC_URL"),
+      // When set, Hardhat refuses to send anything to a node whose eth_chainId differs (a wrong RPC URL).
+      chainId: besuChainId(),
       // The account that deploys and governs: a generated network's accounts/deployer/key, which its genesis
       // allowlists. Read from the environment or the Hardhat keystore, only when this network is used.
       accounts: [configVariable("BESU_DEPLOYER_KEY")],

@@ -1,6 +1,6 @@
 /**
  * A generated public community, end to end on a real node: the generator writes the network, anvil starts from
- * its genesis.json (Besu cannot run here; see support/anvil.ts for what anvil does and does not check), and
+ * its genesis.json (Besu cannot run here; see test/helpers/anvil.ts for what anvil does and does not check), and
  * the pre-deployed ValidatorSet is driven by the validators' own generated keys.
  *
  * - getValidators() answers the generated authorities from block 0, with no deployment transaction;
@@ -25,7 +25,7 @@ import { Role } from "../../src/constants.js";
 import { deploySuite } from "../../src/actions/deploySuite.js";
 import type { ValidatorSet } from "../../types/index.js";
 import { joinAndActivate } from "../helpers/fixtures.js";
-import { type Anvil, startAnvil } from "./support/anvil.js";
+import { type Anvil, startAnvil } from "../helpers/anvil.js";
 
 const CHAIN_ID = 4343;
 /** Ignition journals JSON-RPC deployments under deploy/deployments/<id>; this one is removed afterwards. */

@@ -1,8 +1,9 @@
 /**
- * Runs anvil (Foundry's local node, from the npm package @foundry-rs/anvil-linux-amd64) on a generated genesis
- * file. Besu cannot run on these machines; anvil loads the same `alloc` (code, storage, balances) and chain id,
- * which is what a pre-deployed contract needs. It ignores the consensus sections, the genesis gas limit and the
- * extraData, and does not enforce account allowlists: those are Besu's, and are not exercised here.
+ * Runs anvil (Foundry's local node, from the npm package @foundry-rs/anvil-linux-amd64), plain or on a generated
+ * genesis file. Besu cannot run on these machines; from a genesis anvil loads the same `alloc` (code, storage,
+ * balances) and chain id, which is what a pre-deployed contract needs. It ignores the consensus sections, the
+ * genesis gas limit and the extraData, and does not enforce account allowlists: those are Besu's, and are not
+ * exercised here.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createRequire } from "node:module";
@@ -38,12 +39,13 @@ export interface Anvil {
 }
 
 /**
- * Starts anvil with `--init genesisFile` on the Shanghai rules the suite compiles for, free gas as in the
- * generated Besu genesis (base fee and gas price 0), and waits until it answers `eth_chainId`. Pass
- * `codeSizeLimit: false` only for coverage-instrumented contracts, which exceed EIP-170's 24 KiB.
+ * Starts anvil on a free loopback port, with `--init genesisFile` when one is given (otherwise a plain chain with
+ * anvil's funded dev accounts), on the Shanghai rules the suite compiles for, free gas as in the generated Besu
+ * genesis (base fee and gas price 0), and waits until it answers `eth_chainId`. Pass `codeSizeLimit: false` only
+ * for coverage-instrumented contracts, which exceed EIP-170's 24 KiB.
  */
 export async function startAnvil(
-  genesisFile: string,
+  genesisFile: string | undefined,
   chainId: number,
   { codeSizeLimit = true }: { codeSizeLimit?: boolean } = {},
 ): Promise<Anvil> {
@@ -51,8 +53,7 @@ export async function startAnvil(
   const child: ChildProcess = spawn(
     ANVIL,
     [
-      "--init",
-      genesisFile,
+      ...(genesisFile === undefined ? [] : ["--init", genesisFile]),
       "--port",
       String(port),
       "--host",

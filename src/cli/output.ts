@@ -1,0 +1,36 @@
+import { formatFixed } from "../format.js";
+import type { GlobalOptions } from "./context.js";
+
+/**
+ * Prints a command's result: `data` as JSON with `--json` (bigints as decimal strings, so 18-decimal values stay
+ * exact), else the readable text `render` makes of it.
+ */
+export function output<T>(options: GlobalOptions, data: T, render: (data: T) => string): void {
+  process.stdout.write((options.json ? toJson(data) : render(data)) + "\n");
+}
+
+/** JSON with bigints as decimal strings, indented two spaces. */
+export function toJson(data: unknown): string {
+  return JSON.stringify(data, (_, value) => (typeof value === "bigint" ? value.toString() : value), 2);
+}
+
+/** `label  value` lines, the labels padded to one width: the layout of a single record. */
+export function renderFields(fields: ReadonlyArray<readonly [string, string]>): string {
+  const width = Math.max(...fields.map(([label]) => label.length));
+  return fields.map(([label, value]) => `${label.padEnd(width)}  ${value}`.trimEnd()).join("\n");
+}
+
+/** A titled block: the title, then the body. */
+export function section(title: string, body: string): string {
+  return `${title}\n${body}`;
+}
+
+/** An 18-decimal fixed-point value with 4 decimals (trust, scores, weights, shares). */
+export function fixed(value: bigint): string {
+  return formatFixed(value);
+}
+
+/** A block number, or "-" for the 0 that stands for "not yet". */
+export function blockOrDash(value: bigint | number): string {
+  return BigInt(value) === 0n ? "-" : String(value);
+}

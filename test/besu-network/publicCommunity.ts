@@ -16,7 +16,7 @@ import { fileURLToPath } from "node:url";
 
 import { expect } from "chai";
 import { Contract, Wallet, id, type ContractTransactionResponse } from "ethers";
-import { artifacts, globalOptions, network } from "hardhat";
+import { artifacts, network } from "hardhat";
 
 import { createNetwork } from "../../besu-network/src/create.js";
 import type { NetworkManifest } from "../../besu-network/src/manifest.js";
@@ -57,10 +57,7 @@ describe("public community on a node started from the generated genesis (anvil)"
       { baseDir: dir },
     );
     ({ manifest } = await createNetwork(options));
-    // Under --coverage the suite is instrumented and too big for EIP-170; the real bytecode fits the limit.
-    anvil = await startAnvil(path.join(options.out, "genesis.json"), CHAIN_ID, {
-      codeSizeLimit: !globalOptions.coverage,
-    });
+    anvil = await startAnvil(path.join(options.out, "genesis.json"), CHAIN_ID);
     abi = (await artifacts.readArtifact("ValidatorSet")).abi;
     const validatorNodes = manifest.nodes.filter((node) => node.role === "validator");
     validators = await Promise.all(

@@ -11,6 +11,7 @@ import { createServer } from "node:net";
 import path from "node:path";
 
 import { JsonRpcProvider } from "ethers";
+import { globalOptions } from "hardhat";
 
 const require = createRequire(import.meta.url);
 
@@ -41,13 +42,14 @@ export interface Anvil {
 /**
  * Starts anvil on a free loopback port, with `--init genesisFile` when one is given (otherwise a plain chain with
  * anvil's funded dev accounts), on the Shanghai rules the suite compiles for, free gas as in the generated Besu
- * genesis (base fee and gas price 0), and waits until it answers `eth_chainId`. Pass `codeSizeLimit: false` only
- * for coverage-instrumented contracts, which exceed EIP-170's 24 KiB.
+ * genesis (base fee and gas price 0), and waits until it answers `eth_chainId`. EIP-170's code-size limit holds
+ * except under --coverage, whose instrumented contracts exceed 24 KiB.
  */
 export async function startAnvil(
   genesisFile: string | undefined,
   chainId: number,
-  { codeSizeLimit = true }: { codeSizeLimit?: boolean } = {},
+  // Under --coverage the contracts are instrumented and outgrow EIP-170's 24 KiB; the real bytecode fits.
+  { codeSizeLimit = !globalOptions.coverage }: { codeSizeLimit?: boolean } = {},
 ): Promise<Anvil> {
   const port = await freePort();
   const child: ChildProcess = spawn(

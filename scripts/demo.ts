@@ -35,7 +35,7 @@ import { requestJoin } from "../src/actions/requestJoin.js";
 import { setEntryCriteria } from "../src/actions/setEntryCriteria.js";
 import { setProfile } from "../src/actions/setProfile.js";
 import { signVote } from "../src/actions/signVote.js";
-import { Level, VoteType } from "../src/constants.js";
+import { Level, VoteType, enumName } from "../src/constants.js";
 import { defaultPenaltyParameters } from "../src/defaults.js";
 import { describeError } from "../src/errors.js";
 import { toFixed } from "../src/fixedPoint.js";
@@ -67,7 +67,7 @@ const [
 ] = await ethers.getSigners();
 
 const f = (value: bigint, digits = 4) => formatFixed(value, digits);
-const levelName = (level: number) => Object.keys(Level).find((k) => Level[k as keyof typeof Level] === level)!;
+const levelName = (level: number) => enumName(Level, level);
 const say = (line = "") => console.log(line);
 
 // ----------------------------------------------------------------- 1. deployment

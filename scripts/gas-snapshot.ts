@@ -19,6 +19,7 @@ import { network } from "hardhat";
 
 import CredenceModule from "../deploy/modules/Credence.js";
 import { Level, ONE, Role, Status, VoteType } from "../src/constants.js";
+import { signVote } from "../src/actions/signVote.js";
 import { defaultTrustParameters } from "../src/defaults.js";
 import { countryCode, toFixed } from "../src/fixedPoint.js";
 import type { CredenceAccessManager, EntityRegistry, PenaltyCases, TrustLedger, ValidatorSet } from "../types/index.js";
@@ -281,32 +282,13 @@ async function measure(): Promise<GasSnapshot> {
   await record("PenaltyCases.castVote", cases.connect(beta).castVote(first, VoteType.Expel), cases, "VoteCast");
   // A fixed deadline (far in the future): a clock-derived one would change the signature, hence its calldata gas.
   const deadline = 2n ** 40n;
-  const domain = {
-    name: "Credence PenaltyCases",
-    version: "1",
-    chainId: (await ethers.provider.getNetwork()).chainId,
-    verifyingContract: await cases.getAddress(),
-  };
-  const ballot = {
+  const { signature } = await signVote({
+    penalty: cases,
+    voter: zeta,
     caseId: first,
     support: VoteType.Expel,
-    voter: zeta.address,
-    nonce: await cases.nonces(zeta),
     deadline,
-  };
-  const signature = await zeta.signTypedData(
-    domain,
-    {
-      Ballot: [
-        { name: "caseId", type: "uint256" },
-        { name: "support", type: "uint8" },
-        { name: "voter", type: "address" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    },
-    ballot,
-  );
+  });
   await record(
     "PenaltyCases.castVoteBySig",
     cases.connect(governance).castVoteBySig(first, VoteType.Expel, zeta.address, deadline, signature),

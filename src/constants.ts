@@ -47,3 +47,14 @@ export const VoteType = { Keep: 0, Expel: 1, Abstain: 2 } as const;
 
 /** IEntityRegistry.ProfileAction */
 export const ProfileAction = { Added: 0, Edited: 1, Deleted: 2 } as const;
+
+/**
+ * The name of a contract enum's value, as events and getters return it (`enumName(CaseState, 5n)` is
+ * "Executed"). Throws for a value the enum does not have: a newer contract than this library.
+ */
+export function enumName<E extends Record<string, number>>(enumeration: E, value: bigint | number): keyof E & string {
+  const name = Object.keys(enumeration).find((key) => BigInt(enumeration[key]) === BigInt(value));
+  if (name === undefined)
+    throw new Error(`unknown enum value ${value} (expected one of ${Object.keys(enumeration).join(", ")})`);
+  return name as keyof E & string;
+}

@@ -84,6 +84,22 @@ export const defaultPenaltyParameters = {
 
 export type PenaltyParameters = typeof defaultPenaltyParameters;
 
+/** The block period, in seconds, that the defaults' block counts assume. */
+export const REFERENCE_BLOCK_PERIOD = 2;
+
+/** Trust parameters counted in blocks (every other one is an 18-decimal fraction or a count). */
+export const trustDurationKeys = ["halfLife"] as const satisfies readonly (keyof TrustParameters)[];
+
+/** Penalty parameters counted in blocks (every other one is an 18-decimal fraction or a count). */
+export const penaltyDurationKeys = [
+  "votingDelay",
+  "votingPeriod",
+  "ratificationWindow",
+  "misuseWindow",
+  "barPeriod",
+  "liabilityWindow",
+] as const satisfies readonly (keyof PenaltyParameters)[];
+
 /** A country-table row: each score in [0, 1]; cybercrime is exposure (higher is worse). */
 export interface CountryRow {
   code: string;

@@ -2,9 +2,20 @@
  * What the network commands share: the bad-input error, option parsers, and the run wrapper that turns an
  * error into one line on stderr with the exit code (2 for bad input, 1 for anything else).
  */
+import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
+
 import { UsageError } from "../src/options.js";
 
 export { UsageError };
+
+/** The command's flags, strictly (no positionals, no unknown flag); a parse error is a one-line UsageError. */
+export function parseOptions<const T extends ParseArgsOptionsConfig>(argv: string[], options: T) {
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message.split("\n")[0]} (see --help)`);
+  }
+}
 
 /** A whole number ≥ 0 (≥ 1 unless `allowZero`) written in decimal digits. */
 export function integerOption(value: string, option: string, { allowZero = false } = {}): number {

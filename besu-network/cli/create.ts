@@ -9,8 +9,8 @@
  * `create: <problem>`); 1 any other failure (nothing is left half-written).
  */
 import path from "node:path";
-import { parseArgs } from "node:util";
 
+import { parseOptions, runCommand } from "./common.js";
 import { createNetwork } from "../src/create.js";
 import {
   type CreateNetworkInput,
@@ -18,7 +18,6 @@ import {
   DEFAULT_NETWORKS_DIR,
   MAX_MEMBERS,
   MIN_VALIDATORS,
-  UsageError,
   readConfigFile,
   resolveCreateOptions,
 } from "../src/options.js";
@@ -68,12 +67,7 @@ const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.to
 const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase());
 
 async function run(argv: string[]): Promise<string> {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({ args: argv, options: FLAGS, strict: true, allowPositionals: false }));
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message.split("\n")[0]} (see --help)`);
-  }
+  const values: Record<string, string | boolean | undefined> = parseOptions(argv, FLAGS);
   if (values.help) return USAGE;
 
   // npm runs scripts from the package root and passes the caller's directory as INIT_CWD: relative paths given
@@ -119,9 +113,7 @@ async function run(argv: string[]): Promise<string> {
   ].join("\n");
 }
 
-try {
+await runCommand(COMMAND, async () => {
   process.stdout.write((await run(process.argv.slice(2))) + "\n");
-} catch (error) {
-  process.stderr.write(`${COMMAND}: ${(error as Error).message.split("\n")[0]}\n`);
-  process.exitCode = error instanceof UsageError ? 2 : 1;
-}
+  return 0;
+});

@@ -8,9 +8,7 @@
  * no validators, or no peers in a multi-validator network); 1 the node could not be asked (unreachable, timeout,
  * API not enabled); 2 bad input. Errors are one line on stderr.
  */
-import { parseArgs } from "node:util";
-
-import { UsageError, httpUrlOption, integerOption, runCommand } from "./common.js";
+import { UsageError, httpUrlOption, integerOption, parseOptions, runCommand } from "./common.js";
 import { CONSENSUS_TYPES, type Consensus } from "../src/extraData.js";
 import {
   DEFAULT_MAX_BLOCK_AGE_SECONDS,
@@ -35,25 +33,15 @@ const USAGE = `usage: network:status -- --rpc URL [--consensus qbft|ibft2] [--id
 exit codes: 0 healthy, 3 unhealthy, 1 node unreachable or API not enabled, 2 bad input`;
 
 function parse(argv: string[]) {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        rpc: { type: "string" },
-        consensus: { type: "string" },
-        "idle-blocks": { type: "string" },
-        "max-block-age": { type: "string" },
-        timeout: { type: "string" },
-        json: { type: "boolean", default: false },
-        help: { type: "boolean", default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message.split("\n")[0]);
-  }
+  const values = parseOptions(argv, {
+    rpc: { type: "string" },
+    consensus: { type: "string" },
+    "idle-blocks": { type: "string" },
+    "max-block-age": { type: "string" },
+    timeout: { type: "string" },
+    json: { type: "boolean", default: false },
+    help: { type: "boolean", default: false },
+  });
   if (values.help) return null;
   if (values.rpc === undefined) throw new UsageError("--rpc URL is required (see --help)");
   httpUrlOption(values.rpc, "--rpc");

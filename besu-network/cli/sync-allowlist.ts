@@ -8,11 +8,9 @@
  * (nothing written) or a node failed (the others are still synced; the failed ones are named); 2 bad input.
  * Errors are one line on stderr.
  */
-import { parseArgs } from "node:util";
-
 import { JsonRpcProvider, Network } from "ethers";
 
-import { UsageError, httpUrlOption, integerOption, runCommand } from "./common.js";
+import { UsageError, httpUrlOption, integerOption, parseOptions, runCommand } from "./common.js";
 import { formatSyncReport, syncAllowlist } from "../src/allowlist.js";
 import { readNetworkManifest } from "../src/manifest.js";
 import { normalizeAddress, parseQuantity, rpcCall, withRetry } from "../src/rpc.js";
@@ -46,29 +44,19 @@ const splitList = (value: string) =>
     .filter((v) => v !== "");
 
 async function parse(argv: string[]) {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        registry: { type: "string" },
-        rpc: { type: "string" },
-        "network-dir": { type: "string" },
-        "chain-rpc": { type: "string" },
-        keep: { type: "string" },
-        "from-block": { type: "string" },
-        "dry-run": { type: "boolean", default: false },
-        retries: { type: "string" },
-        timeout: { type: "string" },
-        json: { type: "boolean", default: false },
-        help: { type: "boolean", default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message.split("\n")[0]);
-  }
+  const values = parseOptions(argv, {
+    registry: { type: "string" },
+    rpc: { type: "string" },
+    "network-dir": { type: "string" },
+    "chain-rpc": { type: "string" },
+    keep: { type: "string" },
+    "from-block": { type: "string" },
+    "dry-run": { type: "boolean", default: false },
+    retries: { type: "string" },
+    timeout: { type: "string" },
+    json: { type: "boolean", default: false },
+    help: { type: "boolean", default: false },
+  });
   if (values.help) return null;
   if (values.registry === undefined) throw new UsageError("--registry 0xADDR is required (see --help)");
   const address = (value: string, what: string) => {

@@ -13,6 +13,8 @@
  */
 import { Contract, Interface, type Provider } from "ethers";
 
+import { DEFAULT_MAX_LOGS_RANGE, blockRanges } from "../../src/blockRanges.js";
+
 import { type RetryOptions, RpcError, createRpcClient, normalizeAddress, type RpcClient } from "./rpc.js";
 
 /** The registry's events and view this module relies on (contracts/interfaces/IEntityRegistry.sol). */
@@ -23,9 +25,6 @@ export const REGISTRY_ABI = [
 ] as const;
 
 const registryInterface = new Interface(REGISTRY_ABI);
-
-/** Besu's default `--rpc-max-logs-range`: the most blocks one `eth_getLogs` may span. */
-export const DEFAULT_LOGS_RANGE = 5000;
 
 /** Besu's allowlist error messages (`RpcErrorType`), all with code -32000. */
 export const BesuAllowlistError = {
@@ -47,7 +46,7 @@ export interface GetActiveMemberAccountsParameters {
   fromBlock?: number;
   /** The block every read is pinned to (default: the latest). */
   blockNumber?: number;
-  /** Blocks per `eth_getLogs` call (default {@link DEFAULT_LOGS_RANGE}). */
+  /** Blocks per `eth_getLogs` call (default {@link DEFAULT_MAX_LOGS_RANGE}). */
   logsRange?: number;
   /** `isActiveMember` calls sent at once (default 50). */
   concurrency?: number;
@@ -70,7 +69,7 @@ export async function getActiveMemberAccounts(
   const registry = normalizeAddress(parameters.registry, "registry address");
   const blockNumber = parameters.blockNumber ?? (await provider.getBlockNumber());
   const fromBlock = parameters.fromBlock ?? 0;
-  const logsRange = parameters.logsRange ?? DEFAULT_LOGS_RANGE;
+  const logsRange = parameters.logsRange ?? DEFAULT_MAX_LOGS_RANGE;
   const concurrency = parameters.concurrency ?? 50;
   if (fromBlock > blockNumber) throw new Error(`--from-block ${fromBlock} is after the chain's block ${blockNumber}`);
   if ((await provider.getCode(registry, blockNumber)) === "0x") {
@@ -80,8 +79,7 @@ export async function getActiveMemberAccounts(
   const joinTopic = registryInterface.getEvent("JoinRequested")!.topicHash;
   const memberTopic = registryInterface.getEvent("MemberAdded")!.topicHash;
   const candidates = new Set<string>();
-  for (let start = fromBlock; start <= blockNumber; start += logsRange) {
-    const end = Math.min(blockNumber, start + logsRange - 1);
+  for (const [start, end] of blockRanges(fromBlock, blockNumber, logsRange)) {
     const logs = await provider.getLogs({
       address: registry,
       topics: [[joinTopic, memberTopic]],

@@ -6,28 +6,13 @@
  */
 import { CommunityType } from "../../src/constants.js";
 import {
+  REFERENCE_BLOCK_PERIOD,
   defaultPenaltyParameters,
   defaultTrustParameters,
-  type PenaltyParameters,
-  type TrustParameters,
+  penaltyDurationKeys,
+  trustDurationKeys,
 } from "../../src/defaults.js";
 import type { NetworkPlan } from "./plan.js";
-
-/** The block period, in seconds, that the defaults' block counts assume. */
-export const REFERENCE_BLOCK_PERIOD = 2;
-
-/** Trust parameters counted in blocks. */
-export const TRUST_DURATIONS = ["halfLife"] as const satisfies readonly (keyof TrustParameters)[];
-
-/** Penalty parameters counted in blocks. */
-export const PENALTY_DURATIONS = [
-  "votingDelay",
-  "votingPeriod",
-  "ratificationWindow",
-  "misuseWindow",
-  "barPeriod",
-  "liabilityWindow",
-] as const satisfies readonly (keyof PenaltyParameters)[];
 
 /**
  * `blocks` at REFERENCE_BLOCK_PERIOD seconds each, as the nearest number of `blockPeriod`-second blocks. A
@@ -67,9 +52,9 @@ export function buildCredenceParameters(plan: NetworkPlan): CredenceParameters {
   return {
     Credence: {
       communityType: options.variant === "public" ? CommunityType.Public : CommunityType.Private,
-      trustParameters: decimal(rescale(defaultTrustParameters, TRUST_DURATIONS, options.blockPeriod)),
+      trustParameters: decimal(rescale(defaultTrustParameters, trustDurationKeys, options.blockPeriod)),
       entryCriteria: decimal(options.entryCriteria),
-      penaltyParameters: decimal(rescale(defaultPenaltyParameters, PENALTY_DURATIONS, options.blockPeriod)),
+      penaltyParameters: decimal(rescale(defaultPenaltyParameters, penaltyDurationKeys, options.blockPeriod)),
     },
   };
 }

@@ -1,6 +1,6 @@
-import type { Signer } from "ethers";
+import type { Result, Signer } from "ethers";
 
-import { VoteType } from "../constants.js";
+import { VoteType, enumName } from "../constants.js";
 import type { PenaltyCases } from "../../types/index.js";
 import { parseEvents } from "./parseEvents.js";
 import { waitForReceipt, type TransactionInfo } from "./waitForReceipt.js";
@@ -36,13 +36,16 @@ export async function castVote(parameters: CastVoteParameters): Promise<CastVote
   const { penalty, signer, caseId, support } = parameters;
   const { receipt, ...transaction } = await waitForReceipt(penalty.connect(signer).castVote(caseId, support));
   const [cast] = parseEvents({ receipt, contract: penalty, eventName: "VoteCast" });
-  const names = Object.keys(VoteType) as VoteTypeName[];
+  return { ...voteCastOf(cast.args), ...transaction };
+}
+
+/** A VoteCast event's arguments, the support by name (castVote and relayVote decode the same event). */
+export function voteCastOf(args: Result): Omit<CastVoteReturnType, keyof TransactionInfo> {
   return {
-    caseId: cast.args.caseId,
-    voterOrgId: cast.args.voterOrgId,
-    voter: cast.args.voter,
-    support: names.find((name) => BigInt(VoteType[name]) === cast.args.support)!,
-    weight: cast.args.weight,
-    ...transaction,
+    caseId: args.caseId,
+    voterOrgId: args.voterOrgId,
+    voter: args.voter,
+    support: enumName(VoteType, args.support),
+    weight: args.weight,
   };
 }

@@ -1,6 +1,6 @@
 import type { Result, TransactionReceipt } from "ethers";
 
-import { CaseState } from "../constants.js";
+import { CaseState, enumName } from "../constants.js";
 import type { PenaltyCases } from "../../types/index.js";
 import { parseEvents } from "./parseEvents.js";
 
@@ -61,7 +61,7 @@ export function decodeResolution({ receipt, penalty }: DecodeResolutionParameter
     expelled,
     ratified: resolved.args.ratified,
     resolution: expelled ? "Executed" : "Dismissed",
-    finalized: finalized === undefined ? undefined : toOutcome(finalized.args),
+    finalized: finalized === undefined ? undefined : toCaseOutcome(finalized.args),
     bondReleased: released?.args.amount,
     bondForfeited:
       forfeited === undefined ? undefined : { amount: forfeited.args.amount, expelShare: forfeited.args.expelShare },
@@ -72,11 +72,11 @@ export function decodeResolution({ receipt, penalty }: DecodeResolutionParameter
   };
 }
 
-function toOutcome(args: Result): CaseOutcome {
-  const names = Object.keys(CaseState) as CaseStateName[];
+/** A CaseFinalized event's arguments as a CaseOutcome (finalize, ratify and execute all decode it). */
+export function toCaseOutcome(args: Result): CaseOutcome {
   return {
     caseId: args.caseId,
-    outcome: names.find((name) => BigInt(CaseState[name]) === args.outcome)!,
+    outcome: enumName(CaseState, args.outcome),
     expelWeight: args.expelWeight,
     keepWeight: args.keepWeight,
     abstainWeight: args.abstainWeight,

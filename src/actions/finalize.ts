@@ -1,8 +1,7 @@
 import type { Signer } from "ethers";
 
-import { CaseState } from "../constants.js";
 import type { PenaltyCases } from "../../types/index.js";
-import type { CaseOutcome, CaseStateName } from "./decodeResolution.js";
+import { type CaseOutcome, toCaseOutcome } from "./decodeResolution.js";
 import { parseEvents } from "./parseEvents.js";
 import { waitForReceipt, type TransactionInfo } from "./waitForReceipt.js";
 
@@ -24,15 +23,5 @@ export async function finalize(parameters: FinalizeParameters): Promise<Finalize
   const { penalty, signer, caseId } = parameters;
   const { receipt, ...transaction } = await waitForReceipt(penalty.connect(signer).finalize(caseId));
   const [finalized] = parseEvents({ receipt, contract: penalty, eventName: "CaseFinalized" });
-  const args = finalized.args;
-  const names = Object.keys(CaseState) as CaseStateName[];
-  return {
-    caseId: args.caseId,
-    outcome: names.find((name) => BigInt(CaseState[name]) === args.outcome)!,
-    expelWeight: args.expelWeight,
-    keepWeight: args.keepWeight,
-    abstainWeight: args.abstainWeight,
-    quorum: args.quorum,
-    ...transaction,
-  };
+  return { ...toCaseOutcome(finalized.args), ...transaction };
 }

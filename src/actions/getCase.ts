@@ -1,4 +1,4 @@
-import { CaseState, ONE } from "../constants.js";
+import { CaseState, ONE, enumName } from "../constants.js";
 import type { PenaltyCases } from "../../types/index.js";
 import type { CaseStateName } from "./decodeResolution.js";
 
@@ -66,8 +66,7 @@ export async function getCase(parameters: GetCaseParameters): Promise<GetCaseRet
   const blockNumber = parameters.blockTag ?? (await provider.getBlockNumber());
   const overrides = { blockTag: blockNumber };
   const [c, state] = await Promise.all([penalty.getCase(caseId, overrides), penalty.state(caseId, overrides)]);
-  const names = Object.keys(CaseState) as CaseStateName[];
-  const stateName = names.find((name) => BigInt(CaseState[name]) === state)!;
+  const stateName = enumName(CaseState, state);
   const castWeight = c.expelWeight + c.keepWeight + c.abstainWeight;
   const decided = c.expelWeight + c.keepWeight;
   const expelShare = decided === 0n ? 0n : (c.expelWeight * ONE) / decided;

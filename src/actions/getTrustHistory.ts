@@ -1,4 +1,5 @@
-import { TrustChangeReason } from "../constants.js";
+import { DEFAULT_MAX_LOGS_RANGE, blockRanges } from "../blockRanges.js";
+import { TrustChangeReason, enumName } from "../constants.js";
 import type { TrustLedger } from "../../types/index.js";
 
 export type TrustChangeReasonName = keyof typeof TrustChangeReason;
@@ -6,11 +7,7 @@ export type TrustChangeReasonName = keyof typeof TrustChangeReason;
 /** How many blocks back from `toBlock` the history is searched when `fromBlock` is not given. */
 export const DEFAULT_HISTORY_BLOCKS = 10_000;
 
-/**
- * The most blocks one `eth_getLogs` request spans: Besu refuses wider ranges by default (its
- * `--rpc-max-logs-range` option, 1000 blocks since 22.10.3), so longer ranges are read in chunks of this size.
- */
-export const DEFAULT_MAX_LOGS_RANGE = 1_000;
+export { DEFAULT_MAX_LOGS_RANGE };
 
 export interface GetTrustHistoryParameters {
   ledger: TrustLedger;
@@ -62,10 +59,9 @@ export async function getTrustHistory(parameters: GetTrustHistoryParameters): Pr
 
   const filter = ledger.filters.TrustChanged(orgId);
   const events = [];
-  for (let start = fromBlock; start <= toBlock; start += maxLogsRange) {
-    events.push(...(await ledger.queryFilter(filter, start, Math.min(start + maxLogsRange - 1, toBlock))));
+  for (const [start, end] of blockRanges(fromBlock, toBlock, maxLogsRange)) {
+    events.push(...(await ledger.queryFilter(filter, start, end)));
   }
-  const reasons = Object.keys(TrustChangeReason) as TrustChangeReasonName[];
   return events.map((event) => ({
     orgId: event.args.orgId,
     blockNumber: event.blockNumber,
@@ -73,7 +69,7 @@ export async function getTrustHistory(parameters: GetTrustHistoryParameters): Pr
     oldValue: event.args.oldValue,
     newValue: event.args.newValue,
     delta: event.args.delta,
-    reason: reasons.find((name) => BigInt(TrustChangeReason[name]) === event.args.reason)!,
+    reason: enumName(TrustChangeReason, event.args.reason),
     evidenceHash: event.args.evidenceHash,
   }));
 }

@@ -1,8 +1,7 @@
 import type { Signer } from "ethers";
 
-import { VoteType } from "../constants.js";
 import type { PenaltyCases } from "../../types/index.js";
-import type { VoteTypeName } from "./castVote.js";
+import { type VoteTypeName, voteCastOf } from "./castVote.js";
 import { parseEvents } from "./parseEvents.js";
 import type { Ballot } from "./signVote.js";
 import { waitForReceipt, type TransactionInfo } from "./waitForReceipt.js";
@@ -39,14 +38,9 @@ export async function relayVote(parameters: RelayVoteParameters): Promise<RelayV
     penalty.connect(relayer).castVoteBySig(ballot.caseId, ballot.support, ballot.voter, ballot.deadline, signature),
   );
   const [cast] = parseEvents({ receipt, contract: penalty, eventName: "VoteCast" });
-  const names = Object.keys(VoteType) as VoteTypeName[];
   return {
-    caseId: cast.args.caseId,
-    voterOrgId: cast.args.voterOrgId,
-    voter: cast.args.voter,
+    ...voteCastOf(cast.args),
     relayer: receipt.from,
-    support: names.find((name) => BigInt(VoteType[name]) === cast.args.support)!,
-    weight: cast.args.weight,
     ...transaction,
   };
 }

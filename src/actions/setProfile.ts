@@ -1,6 +1,6 @@
 import type { Signer } from "ethers";
 
-import { ProfileAction } from "../constants.js";
+import { ProfileAction, enumName } from "../constants.js";
 import type { EntityRegistry } from "../../types/index.js";
 import { parseEvents } from "./parseEvents.js";
 import { waitForReceipt, type TransactionInfo } from "./waitForReceipt.js";
@@ -36,9 +36,7 @@ export async function setProfile(parameters: SetProfileParameters): Promise<SetP
     registry.connect(admin).setProfile(orgId, profileHash, profileURI),
   );
   const [changed] = parseEvents({ receipt, contract: registry, eventName: "ProfileRecordChanged" });
-  const action = (Object.keys(ProfileAction) as ProfileActionName[]).find(
-    (name) => BigInt(ProfileAction[name]) === changed.args.action,
-  )!;
+  const action = enumName(ProfileAction, changed.args.action);
   return {
     orgId: changed.args.orgId,
     version: changed.args.version,

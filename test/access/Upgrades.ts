@@ -8,6 +8,7 @@ import { defaultEntryCriteria, defaultPenaltyParameters, defaultTrustParameters 
 import { countryCode, toFixed } from "../../src/fixedPoint.js";
 import type { EntityRegistryV2Mock, PenaltyCases, PenaltyCasesV2Mock, TrustLedgerV2Mock } from "../../types/index.js";
 import { deploySuite, joinAndActivate, newIdentity, profileOf } from "../helpers/fixtures.js";
+import { signBallot } from "../penalty/helpers.js";
 import { snapshotTrust, trustAtBlock } from "../trust/helpers.js";
 
 /**
@@ -52,29 +53,14 @@ const stringify = (value: object): unknown =>
 const DEADLINE = MaxUint256;
 
 /** `voter`'s EIP-712 ballot for `caseId`, with its current nonce unless another is given. */
-async function signBallot(
+async function signVoterBallot(
   penalty: PenaltyCases,
   voter: HardhatEthersSigner,
   caseId: bigint,
   support: number,
   nonce?: bigint,
 ) {
-  const domain = {
-    name: "Credence PenaltyCases",
-    version: "1",
-    chainId: (await ethers.provider.getNetwork()).chainId,
-    verifyingContract: await penalty.getAddress(),
-  };
-  const types = {
-    Ballot: [
-      { name: "caseId", type: "uint256" },
-      { name: "support", type: "uint8" },
-      { name: "voter", type: "address" },
-      { name: "nonce", type: "uint256" },
-      { name: "deadline", type: "uint256" },
-    ],
-  };
-  return voter.signTypedData(domain, types, {
+  return signBallot(voter, penalty, (await ethers.provider.getNetwork()).chainId, {
     caseId,
     support,
     voter: voter.address,
@@ -166,7 +152,7 @@ async function deployUpgrades() {
   // submits (alice2's nonce moves to 1).
   await penaltyCases.connect(dave).flag(bobOrg, 5, id("upgrades:evidence:2"));
   await networkHelpers.mine(laterPenaltyParameters.votingDelay);
-  const ballot = await signBallot(penaltyCases, alice2, 2n, VoteType.Expel);
+  const ballot = await signVoterBallot(penaltyCases, alice2, 2n, VoteType.Expel);
   await penaltyCases.connect(relayer).castVoteBySig(2n, VoteType.Expel, alice2.address, DEADLINE, ballot);
   expect(await penaltyCases.state(2n)).to.equal(CaseState.Active);
   expect(await penaltyCases.nonces(alice2.address)).to.equal(1n);
@@ -546,8 +532,8 @@ describe("upgrades", function () {
       const [aliceOrg, bobOrg, , daveOrg, erinOrg] = f.orgs;
       // erin signs its ballot before the upgrade: the EIP-712 domain is the proxy's, so the upgrade keeps it valid.
       // dave, whose organization opened the case, signs one too.
-      const erinBallot = await signBallot(penalty, f.erin, 2n, VoteType.Abstain);
-      const daveBallot = await signBallot(penalty, f.dave, 2n, VoteType.Expel);
+      const erinBallot = await signVoterBallot(penalty, f.erin, 2n, VoteType.Abstain);
+      const daveBallot = await signVoterBallot(penalty, f.dave, 2n, VoteType.Expel);
       await upgradeAll(f);
       expect(await penalty.version()).to.equal("2.0.0-mock");
 
@@ -564,7 +550,7 @@ describe("upgrades", function () {
         .to.be.revertedWithCustomError(penalty, "PenaltyCasesReporterCannotVote")
         .withArgs(2n, daveOrg);
       // alice2's ballot of nonce 0, already used before the upgrade, cannot be replayed.
-      const replayed = await signBallot(penalty, f.alice2, 2n, VoteType.Expel, 0n);
+      const replayed = await signVoterBallot(penalty, f.alice2, 2n, VoteType.Expel, 0n);
       await expect(penalty.connect(f.relayer).castVoteBySig(2n, VoteType.Expel, f.alice2.address, DEADLINE, replayed))
         .to.be.revertedWithCustomError(penalty, "PenaltyCasesInvalidSignature")
         .withArgs(f.alice2.address);

@@ -1,8 +1,7 @@
 import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { type Server, createServer } from "node:http";
+import type { Server } from "node:http";
 import { createRequire } from "node:module";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,6 +20,7 @@ import {
 } from "../../besu-network/src/allowlist.js";
 import { type NetworkManifest, readNetworkManifest } from "../../besu-network/src/manifest.js";
 import { Org, REASON, deployCommunity } from "../registry/helpers.js";
+import { serveChain as serveChainOf } from "../helpers/serveChain.js";
 import { FakeBesu } from "./support/fakeBesu.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -36,31 +36,7 @@ const FAST_RETRY = { attempts: 3, baseDelayMs: 5 };
 const lower = (...accounts: { address: string }[]) => accounts.map((a) => a.address.toLowerCase());
 const sorted = (accounts: string[]) => [...accounts].sort();
 
-/** The in-process Hardhat chain over HTTP, so that the command can read the registry deployed by the fixture. */
-async function serveChain(): Promise<{ url: string; server: Server }> {
-  type Request = { id: unknown; method: string; params?: unknown[] };
-  const answer = async (r: Request) => {
-    try {
-      return {
-        jsonrpc: "2.0",
-        id: r.id,
-        result: await connection.provider.request({ method: r.method, params: r.params }),
-      };
-    } catch (error) {
-      const e = error as { code?: number; message: string };
-      return { jsonrpc: "2.0", id: r.id, error: { code: e.code ?? -32603, message: e.message } };
-    }
-  };
-  const server = createServer(async (req, res) => {
-    let body = "";
-    for await (const chunk of req) body += chunk;
-    const request: Request | Request[] = JSON.parse(body);
-    const result = Array.isArray(request) ? await Promise.all(request.map(answer)) : await answer(request);
-    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(result));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
-}
+const serveChain = () => serveChainOf(connection);
 
 describe("allowlist sync", function () {
   let f: Awaited<ReturnType<typeof communityFixture>>;

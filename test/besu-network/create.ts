@@ -30,6 +30,16 @@ import {
   validatorSetGenesisAccount,
 } from "../../besu-network/src/validatorSet.js";
 
+/** The penalty parameters that count blocks, listed here independently of the generator's own list. */
+const PENALTY_DURATIONS = [
+  "votingDelay",
+  "votingPeriod",
+  "ratificationWindow",
+  "misuseWindow",
+  "barPeriod",
+  "liabilityWindow",
+] as const;
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const cliPath = path.join(root, "besu-network/cli/create.ts");
 const tsxCli = createRequire(import.meta.url).resolve("tsx/cli");
@@ -313,7 +323,8 @@ describe("createNetwork", function () {
         "./start.sh",
         "./stop.sh",
         "npm run network:status -- --rpc http://127.0.0.1:8545",
-        "npx hardhat ignition deploy deploy/modules/Credence.ts --network besu",
+        "npm run deploy -- --network besu",
+        "BESU_CHAIN_ID=1337",
         `--parameters ${dir}/credence-parameters.json`,
         `network:sync-allowlist -- --registry <EntityRegistry address> --network-dir ${dir}`,
         "Linux only",
@@ -378,14 +389,7 @@ describe("createNetwork", function () {
       expect(Credence.communityType).to.equal(CommunityType.Public);
       const at5s = (blocks: bigint) => `${Math.round((Number(blocks) * 2) / 5)}`;
       expect(Credence.trustParameters.halfLife).to.equal(at5s(defaultTrustParameters.halfLife));
-      for (const key of [
-        "votingDelay",
-        "votingPeriod",
-        "ratificationWindow",
-        "misuseWindow",
-        "barPeriod",
-        "liabilityWindow",
-      ] as const) {
+      for (const key of PENALTY_DURATIONS) {
         expect(Credence.penaltyParameters[key]).to.equal(at5s(defaultPenaltyParameters[key]), key);
       }
       // Counts and shares are no durations and stay as they are.
@@ -432,14 +436,7 @@ describe("createNetwork", function () {
         };
       }>(dir, "credence-parameters.json");
       expect(Credence.trustParameters.halfLife).to.equal(`${defaultTrustParameters.halfLife * 2n}`);
-      for (const key of [
-        "votingDelay",
-        "votingPeriod",
-        "ratificationWindow",
-        "misuseWindow",
-        "barPeriod",
-        "liabilityWindow",
-      ] as const) {
+      for (const key of PENALTY_DURATIONS) {
         expect(Credence.penaltyParameters[key]).to.equal(`${defaultPenaltyParameters[key] * 2n}`, key);
       }
       expect(Credence.entryCriteria).to.deep.equal({

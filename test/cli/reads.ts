@@ -13,7 +13,9 @@ import { rate } from "../../src/actions/rate.js";
 import { ONE } from "../../src/constants.js";
 import { type Suite, deploySuite, joinAndActivate, newIdentity, profileOf } from "../helpers/fixtures.js";
 import { countryCode } from "../../src/fixedPoint.js";
-import { type CliResult, freePort, runCli, serveChain } from "./support/cli.js";
+import { freePort } from "../helpers/anvil.js";
+import { serveChain } from "../helpers/serveChain.js";
+import { type CliResult, runCli } from "./support/cli.js";
 
 describe("credence reads", function () {
   this.timeout(60_000);

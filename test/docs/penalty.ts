@@ -40,6 +40,7 @@ import { defaultPenaltyParameters, defaultTrustParameters, type PenaltyParameter
 import { toFixed } from "../../src/fixedPoint.js";
 import type { PenaltyCases } from "../../types/index.js";
 import { deploySuite, joinAndActivate, type Suite } from "../helpers/fixtures.js";
+import { ballotTypes } from "../penalty/helpers.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -689,16 +690,7 @@ describe("docs/penalty.md", function () {
       const [, name, version, chainId, verifyingContract] = await penalty.eip712Domain();
       const deadline = BigInt(await networkHelpers.time.latest()) + 3_600n;
       const ballot = { caseId, support: VoteType.Expel, voter: second.address, nonce: 0n, deadline };
-      const types = {
-        Ballot: [
-          { name: "caseId", type: "uint256" },
-          { name: "support", type: "uint8" },
-          { name: "voter", type: "address" },
-          { name: "nonce", type: "uint256" },
-          { name: "deadline", type: "uint256" },
-        ],
-      };
-      const signature = await second.signTypedData({ name, version, chainId, verifyingContract }, types, ballot);
+      const signature = await second.signTypedData({ name, version, chainId, verifyingContract }, ballotTypes, ballot);
       await expect(penalty.connect(relayer).castVoteBySig(caseId, VoteType.Expel, second.address, deadline, signature))
         .to.be.revertedWithCustomError(penalty, reporter.name)
         .withArgs(...reporter.args);

@@ -7,6 +7,7 @@ import { CaseState, Level, ONE, VoteType } from "../../src/constants.js";
 import { defaultPenaltyParameters } from "../../src/defaults.js";
 import { countryCode, toFixed } from "../../src/fixedPoint.js";
 import { type Connection, deploySuite, profileOf, type Suite } from "../helpers/fixtures.js";
+import { signBallot } from "../penalty/helpers.js";
 
 /**
  * Constant cost: the gas of a join, a recommendation, an activation, a platform rating, a peer rating (of the
@@ -395,26 +396,12 @@ async function checkBulkVotes(run: PenaltyRun, caseId: 1 | 2): Promise<void> {
 }
 
 /** `signer`'s EIP-712 ballot (its current nonce). */
-async function signBallot(run: PenaltyRun, caseId: bigint, support: number): Promise<string> {
+async function signRunBallot(run: PenaltyRun, caseId: bigint, support: number): Promise<string> {
   const { penalty } = run.community.suite;
   const signer = run.ballotSigner;
-  const domain = {
-    name: "Credence PenaltyCases",
-    version: "1",
-    chainId: (await run.community.connection.ethers.provider.getNetwork()).chainId,
-    verifyingContract: await penalty.getAddress(),
-  };
-  const types = {
-    Ballot: [
-      { name: "caseId", type: "uint256" },
-      { name: "support", type: "uint8" },
-      { name: "voter", type: "address" },
-      { name: "nonce", type: "uint256" },
-      { name: "deadline", type: "uint256" },
-    ],
-  };
+  const chainId = (await run.community.connection.ethers.provider.getNetwork()).chainId;
   const nonce = await penalty.nonces(signer.address);
-  return signer.signTypedData(domain, types, {
+  return signBallot(signer, penalty, chainId, {
     caseId,
     support,
     voter: signer.address,
@@ -428,7 +415,7 @@ async function measureVotes(run: PenaltyRun): Promise<void> {
   const { penalty } = run.community.suite;
   const { size } = run.community;
   const measure = measurer(run.results);
-  run.signature = await signBallot(run, 1n, VoteType.Keep);
+  run.signature = await signRunBallot(run, 1n, VoteType.Keep);
   await measure("castVote", penalty.connect(run.voter).castVote(1n, VoteType.Expel));
   await measure(
     "castVoteBySig (relayed)",

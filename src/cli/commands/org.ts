@@ -5,7 +5,7 @@ import { getOrganization, type GetOrganizationReturnType } from "../../actions/g
 import { Status } from "../../constants.js";
 import { type Chain, type GlobalOptions, connect } from "../context.js";
 import { CliError, ExitCode } from "../errors.js";
-import { getMembers, type Member } from "../getMembers.js";
+import { getMembers, type Member } from "../../actions/getMembers.js";
 import { parseBlockNumber, parseId } from "../input.js";
 import { blockOrDash, fixed, output, renderFields } from "../output.js";
 import { renderTable } from "../../format.js";

@@ -1,8 +1,13 @@
 import type { Command } from "commander";
 
 import { getCommunity, type GetCommunityReturnType } from "../../actions/getCommunity.js";
-import { Level } from "../../constants.js";
-import { defaultPenaltyParameters, type PenaltyParameters } from "../../defaults.js";
+import { Level, enumName } from "../../constants.js";
+import {
+  defaultPenaltyParameters,
+  penaltyDurationKeys,
+  trustDurationKeys,
+  type PenaltyParameters,
+} from "../../defaults.js";
 import { type GlobalOptions, connect } from "../context.js";
 import { fixed, output, renderFields, section } from "../output.js";
 
@@ -11,20 +16,14 @@ interface ParamsResult extends GetCommunityReturnType {
 }
 
 /** Parameters that count blocks or items; every other one is an 18-decimal fraction. */
-const INTEGER_PARAMETERS = new Set([
-  "halfLife",
+const INTEGER_PARAMETERS = new Set<string>([
+  ...trustDurationKeys,
   "recommendationDamping",
-  "votingDelay",
-  "votingPeriod",
-  "ratificationWindow",
-  "misuseWindow",
-  "barPeriod",
-  "liabilityWindow",
+  ...penaltyDurationKeys,
   "maxMisuses",
 ]);
 
-const levelName = (value: bigint) =>
-  Object.keys(Level).find((name) => BigInt(Level[name as keyof typeof Level]) === value)!;
+const levelName = (value: bigint) => enumName(Level, value);
 
 function parameterRows(parameters: Record<string, bigint>): [string, string][] {
   return Object.entries(parameters).map(([name, value]) => [

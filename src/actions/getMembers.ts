@@ -1,6 +1,6 @@
 import { toBeHex, zeroPadValue } from "ethers";
 
-import { DEFAULT_MAX_LOGS_RANGE } from "../actions/getTrustHistory.js";
+import { DEFAULT_MAX_LOGS_RANGE, blockRanges } from "../blockRanges.js";
 import type { EntityRegistry } from "../../types/index.js";
 
 export interface GetMembersParameters {
@@ -47,8 +47,7 @@ export async function getMembers(parameters: GetMembersParameters): Promise<GetM
   const topics = [events.map((name) => registry.interface.getEvent(name).topicHash), zeroPadValue(toBeHex(orgId), 32)];
   const address = await registry.getAddress();
   const members = new Map<string, Member>();
-  for (let start = fromBlock; start <= toBlock; start += maxLogsRange) {
-    const end = Math.min(start + maxLogsRange - 1, toBlock);
+  for (const [start, end] of blockRanges(fromBlock, toBlock, maxLogsRange)) {
     // eth_getLogs returns logs in chain order: block, then index within the block.
     for (const log of await provider.getLogs({ address, topics, fromBlock: start, toBlock: end })) {
       const event = registry.interface.parseLog(log)!;

@@ -1,16 +1,19 @@
 import { isHexString, type ErrorDescription, type Interface, type ParamType } from "ethers";
 
+import { CaseState, Status, TrustChangeReason } from "./constants.js";
+
 /** ABIs to decode against: ethers Interfaces or contracts (anything with an `interface`). */
 export type ErrorInterfaces = ReadonlyArray<Interface | { interface: Interface }>;
 
 /**
  * One line that says why a call failed. A revert carrying a custom error of one of `interfaces` (pass the
  * Credence contracts, e.g. `[registry, ledger, manager, penalty]`: the AccessManager's errors and the
- * AccessManaged `AccessManagedUnauthorized` are in their ABIs) is decoded with its arguments; enums show as
- * their numbers (src/constants.ts names them):
+ * AccessManaged `AccessManagedUnauthorized` are in their ABIs) is decoded with its arguments; an enum argument
+ * shows its name and number (ABIs carry enums as uint8, so the names come from {@link ENUM_ARGUMENTS}):
  *
  *     EntityRegistryEntryCriteriaNotMet(orgId: 5, criterion: "recommendations", actual: 1, required: 2)
  *     PenaltyCasesInvalidSignature(voter: 0x70997970C51812dc3A010C7d01b50e0d17dc79C8)
+ *     PenaltyCasesUnexpectedState(caseId: 1, current: Pending (1), expected: Active (2))
  *
  * Anything else (a revert without data, `Error(string)`, `Panic(uint256)`, an unknown selector, a non-revert
  * failure) falls back to the error's own message (ethers' short message when it has one).
@@ -23,7 +26,7 @@ export function describeError(error: unknown, interfaces: ErrorInterfaces): stri
       const decoded = tryParseError(iface, data);
       if (decoded !== null && decoded.name !== "Error" && decoded.name !== "Panic") {
         return `${decoded.name}(${decoded.fragment.inputs
-          .map((input, i) => formatArgument(input, decoded.args[i]))
+          .map((input, i) => formatArgument(input, decoded.args[i], ENUM_ARGUMENTS[`${decoded.name}.${input.name}`]))
           .join(", ")})`;
       }
     }
@@ -58,15 +61,30 @@ function revertDataOf(error: unknown, depth = 0): string | undefined {
 
 function messageOf(error: unknown): string {
   if (typeof error === "object" && error !== null) {
-    const { shortMessage, message } = error as { shortMessage?: unknown; message?: unknown };
+    const { shortMessage, message, code } = error as { shortMessage?: unknown; message?: unknown; code?: unknown };
+    // ethers could not classify the node's answer ("could not coalesce error"): the node's own words say more,
+    // e.g. Hardhat's "Sender doesn't have enough funds to send tx".
+    const nested = (error as { error?: { message?: unknown } }).error?.message;
+    if (code === "UNKNOWN_ERROR" && typeof nested === "string" && nested.length > 0) return nested;
     if (typeof shortMessage === "string" && shortMessage.length > 0) return shortMessage;
     if (typeof message === "string" && message.length > 0) return message;
   }
   return String(error);
 }
 
-function formatArgument(input: ParamType, value: unknown): string {
-  const formatted = formatValue(input, value);
+/** The enum behind each enum-typed argument of the suite's custom errors (`Error.argument`). */
+const ENUM_ARGUMENTS: Record<string, Record<string, number> | undefined> = {
+  "EntityRegistryUnexpectedStatus.current": Status,
+  "EntityRegistryUnexpectedStatus.expected": Status,
+  "PenaltyCasesAccusedNotActive.status": Status,
+  "PenaltyCasesUnexpectedState.current": CaseState,
+  "PenaltyCasesUnexpectedState.expected": CaseState,
+  "TrustLedgerInvalidReason.reason": TrustChangeReason,
+};
+
+function formatArgument(input: ParamType, value: unknown, enumeration?: Record<string, number>): string {
+  const name = Object.keys(enumeration ?? {}).find((key) => BigInt(enumeration![key]) === value);
+  const formatted = name === undefined ? formatValue(input, value) : `${name} (${value})`;
   return input.name === "" ? formatted : `${input.name}: ${formatted}`;
 }
 

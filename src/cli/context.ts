@@ -1,7 +1,16 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 
-import { type HDNodeWallet, JsonRpcProvider, Network, Wallet, getAddress, isAddress, isKeystoreJson } from "ethers";
+import {
+  FeeData,
+  type HDNodeWallet,
+  JsonRpcProvider,
+  Network,
+  Wallet,
+  getAddress,
+  isAddress,
+  isKeystoreJson,
+} from "ethers";
 
 import { CredenceAccessManager__factory } from "../../types/factories/access/CredenceAccessManager__factory.js";
 import { PenaltyCases__factory } from "../../types/factories/penalty/PenaltyCases__factory.js";
@@ -18,6 +27,8 @@ export interface GlobalOptions {
   wallet?: string;
   json?: boolean;
   verbose?: boolean;
+  /** Gas price in wei for transactions (a decimal string); default: see {@link choosePricing}. */
+  gasPrice?: string;
 }
 
 /** The node used when neither `--rpc` nor CREDENCE_RPC_URL is given: Besu's and anvil's default HTTP port. */
@@ -25,6 +36,9 @@ export const DEFAULT_RPC_URL = "http://127.0.0.1:8545";
 
 /** How long the first request to the node may take before the node counts as unreachable. */
 const PROBE_TIMEOUT_MS = 10_000;
+
+/** How often a sent transaction's receipt is asked for. */
+const RECEIPT_POLL_MS = 500;
 
 /** The contracts a deployment file must name, as the deploy step writes them. */
 export const CONTRACT_NAMES = ["CredenceAccessManager", "TrustLedger", "EntityRegistry", "PenaltyCases"] as const;
@@ -38,10 +52,25 @@ export interface Deployment {
   addresses: Record<ContractName, string>;
 }
 
+/**
+ * The command line's provider: ethers' JSON-RPC provider with a gas price that can be fixed. ethers asks the node
+ * (eth_gasPrice, eth_maxPriorityFeePerGas), and anvil answers 1 gwei even with a zero base fee, which an account
+ * without funds on a free-gas network cannot pay; a fixed price, 0 there, replaces that estimate.
+ */
+export class CredenceProvider extends JsonRpcProvider {
+  /** The legacy gas price every transaction is sent with; undefined: ethers' estimate from the node. */
+  fixedGasPrice: bigint | undefined;
+
+  override async getFeeData(): Promise<FeeData> {
+    if (this.fixedGasPrice === undefined) return super.getFeeData();
+    return new FeeData(this.fixedGasPrice, null, null);
+  }
+}
+
 /** A connection to the node and the suite's contracts, read-only until a wallet is connected. */
 export interface Chain {
   url: string;
-  provider: JsonRpcProvider;
+  provider: CredenceProvider;
   chainId: bigint;
   deployment: Deployment;
   manager: CredenceAccessManager;
@@ -76,7 +105,13 @@ export async function connect(options: GlobalOptions): Promise<Chain> {
   }
 
   // The chain id is known: a static network spares ethers its own detection (which retries forever and logs).
-  const provider = new JsonRpcProvider(url, Network.from(chainId), { staticNetwork: true });
+  // No response cache, so that a batch's next transaction sees the nonce its previous one used; receipts polled
+  // every half second rather than ethers' 4 s, a fraction of a Besu block period.
+  const provider = new CredenceProvider(url, Network.from(chainId), {
+    staticNetwork: true,
+    cacheTimeout: -1,
+    pollingInterval: RECEIPT_POLL_MS,
+  });
   const codes = await Promise.all(CONTRACT_NAMES.map((name) => provider.getCode(deployment.addresses[name])));
   const missing = CONTRACT_NAMES.findIndex((_, i) => codes[i] === "0x");
   if (missing !== -1) {

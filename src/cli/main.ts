@@ -7,6 +7,7 @@ import { Command, CommanderError } from "commander";
 import { registerCaseCommands } from "./commands/case.js";
 import { registerOrgCommands } from "./commands/org.js";
 import { registerParamsCommand } from "./commands/params.js";
+import { registerProfileCommands } from "./commands/profile.js";
 import { registerTrustCommands } from "./commands/trust.js";
 import { registerWalletCommands } from "./commands/wallet.js";
 import { DEFAULT_RPC_URL } from "./context.js";
@@ -29,12 +30,13 @@ Environment:
 /** The program with every command registered; exported so that the help text can be checked. */
 export function createProgram(): Command {
   const program = new Command("credence")
-    .description("Operate and read a Credence trust suite: wallets, organizations, trust, penalty cases.")
+    .description("Operate and read a Credence trust suite: wallets, organizations, profiles, trust, penalty cases.")
     .option("--rpc <url>", `JSON-RPC URL of the node (default: $CREDENCE_RPC_URL, else ${DEFAULT_RPC_URL})`)
     .option("--deployment <file>", "deployment JSON (default: $CREDENCE_DEPLOYMENT, else deployments/<chainId>.json)")
     .option("--wallet <file>", "encrypted JSON keystore to sign with")
     .option("--json", "print results as JSON (bigints as decimal strings)")
     .option("--verbose", "progress on stderr, and a stack trace with an error")
+    .option("--gas-price <wei>", "gas price of transactions (default: 0 where the base fee is 0, else the node's)")
     .addHelpText("after", EXIT_CODES)
     .showHelpAfterError(false)
     // Errors are reported by run() as one line; commander's own printing would add a second.
@@ -43,6 +45,7 @@ export function createProgram(): Command {
   // Subcommands inherit the settings above when created (commander copies them in .command()).
   registerWalletCommands(program);
   registerOrgCommands(program);
+  registerProfileCommands(program);
   registerTrustCommands(program);
   registerCaseCommands(program);
   registerParamsCommand(program);

@@ -34,3 +34,27 @@ export function fixed(value: bigint): string {
 export function blockOrDash(value: bigint | number): string {
   return BigInt(value) === 0n ? "-" : String(value);
 }
+
+/**
+ * Progress of a long operation on stderr (stdout stays the result, also with `--json`): one line rewritten in
+ * place on a terminal, one line per step otherwise (a log, CI).
+ */
+export class Progress {
+  private readonly tty = process.stderr.isTTY === true;
+  private open = false;
+
+  update(text: string): void {
+    if (this.tty) {
+      process.stderr.write(`\r\u001b[2K${text}`);
+      this.open = true;
+    } else {
+      process.stderr.write(`${text}\n`);
+    }
+  }
+
+  /** Ends the rewritten line, so that what follows starts on its own. */
+  done(): void {
+    if (this.open) process.stderr.write("\n");
+    this.open = false;
+  }
+}

@@ -62,12 +62,12 @@ describe("describeError", () => {
     );
   });
 
-  it("decodes a PenaltyCases error with its enum arguments as numbers", async () => {
+  it("decodes a PenaltyCases error with its enum arguments named", async () => {
     const { registry, ledger, manager, penalty, alpha, betaId } = await networkHelpers.loadFixture(deployed);
     await sent(penalty.connect(alpha).flag(betaId, 1, id("evidence")));
     const error = await failureOf(sent(penalty.connect(alpha).castVote(1n, VoteType.Expel)));
     expect(describeError(error, [registry, ledger, manager, penalty])).to.equal(
-      `PenaltyCasesUnexpectedState(caseId: 1, current: ${CaseState.Pending}, expected: ${CaseState.Active})`,
+      `PenaltyCasesUnexpectedState(caseId: 1, current: Pending (${CaseState.Pending}), expected: Active (${CaseState.Active}))`,
     );
     // Without the penalty contract's interface the selector is unknown: the raw message.
     expect(describeError(error, [registry, ledger, manager])).to.equal(rawMessageOf(error));

@@ -74,6 +74,10 @@ export async function startAnvil(
     ],
     { stdio: ["ignore", "ignore", "pipe"] },
   );
+  // If this process ends without stop() (a crash, an interrupted run), anvil must not outlive it.
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
+  child.once("exit", () => process.off("exit", killOnExit));
   let stderr = "";
   child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<never>((_, reject) =>

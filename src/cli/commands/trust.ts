@@ -8,7 +8,8 @@ import { type GlobalOptions, connect } from "../context.js";
 import { CliError, ExitCode, usageError } from "../errors.js";
 import { parseBlockNumber } from "../input.js";
 import { blockOrDash, fixed, output, renderFields, section } from "../output.js";
-import { parseOrganization, resolveOrganization } from "./org.js";
+import { parseOrganization, resolveOrganization } from "../organizations.js";
+import { registerRateCommands } from "./rate.js";
 
 interface TrustShowResult {
   orgId: bigint;
@@ -67,9 +68,11 @@ function renderHistory(changes: TrustChange[]): string {
   );
 }
 
-/** `credence trust show | history`. */
+/** `credence trust show | history | rate | rate-batch`. */
 export function registerTrustCommands(program: Command): void {
-  const trust = program.command("trust").description("read an organization's trust and its history");
+  const trust = program
+    .command("trust")
+    .description("trust: an organization's trust and history; rate contributions, one or a file of them");
 
   trust
     .command("show")
@@ -144,4 +147,6 @@ export function registerTrustCommands(program: Command): void {
         output(globals, history, renderHistory);
       },
     );
+
+  registerRateCommands(trust);
 }

@@ -1,11 +1,12 @@
 import { constants } from "node:fs";
-import { access, open, readFile } from "node:fs/promises";
+import { access, readFile } from "node:fs/promises";
 
 import { Wallet, type HDNodeWallet } from "ethers";
 import type { Command } from "commander";
 
 import { type GlobalOptions, debug, openWallet } from "../context.js";
-import { CliError, ExitCode, usageError } from "../errors.js";
+import { usageError } from "../errors.js";
+import { writeNewFile } from "../files.js";
 import { output, renderFields } from "../output.js";
 import { readNewPassword } from "../password.js";
 
@@ -111,19 +112,6 @@ async function save(
 ): Promise<WalletResult> {
   debug(globals, `encrypting the key for ${wallet.address} (scrypt, a few seconds)`);
   const json = await wallet.encrypt(password);
-  let handle;
-  try {
-    // "wx": created here or not at all, so a file that appeared meanwhile is not overwritten either.
-    handle = await open(file, "wx", 0o600);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "EEXIST") throw usageError(`${file} exists: refusing to overwrite a wallet`);
-    throw new CliError(`cannot write ${file}: ${(error as Error).message}`, ExitCode.Usage);
-  }
-  try {
-    await handle.writeFile(json + "\n");
-  } finally {
-    await handle.close();
-  }
+  await writeNewFile(file, json + "\n", "a wallet");
   return { address: wallet.address, file };
 }

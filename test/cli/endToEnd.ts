@@ -328,9 +328,12 @@ describe("credence end to end on anvil", function () {
 
   it("applies nothing twice when a batch file is run again", async () => {
     const recorded = await ledger.recordedTrustOf(org.coral);
+    const nonce = await nonceOf("platform");
     const again = await step("platform", "trust", "rate-batch", path.join(dir, "ratings.csv"));
     expect(again).to.include({ total: 9, applied: 0, alreadyRated: 9 });
     expect(again.skipped).to.deep.equal([]);
+    expect(again.transactions).to.deep.equal([]);
+    expect(await nonceOf("platform")).to.equal(nonce);
     // No trust was written: the recorded value and the block it was recorded at are those from before.
     expect(await ledger.recordedTrustOf(org.coral)).to.deep.equal(recorded);
   });
@@ -394,7 +397,7 @@ describe("credence end to end on anvil", function () {
     expectRefusal(
       await credence(["case", "relay", ballot, "--wallet", wallet.platform]),
       1,
-      `PenaltyCasesInvalidSignature(voter: ${address.coral})`,
+      `ballot file ${ballot} was used already: its nonce is 0, ${address.coral}'s is now 1`,
     );
   });
 

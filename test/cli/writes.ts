@@ -47,7 +47,10 @@ describe("credence writes", function () {
   let newcomer: KeystoreAccount;
   /** No ether at all, and no organization. */
   let poor: KeystoreAccount;
-  const ids = { alpha: 0n, beta: 0n, carol: 0n, dave: 0n, weak: 0n, accused: 0n, y: 0n, z: 0n, cand1: 0n, cand2: 0n };
+  const ids = {
+    ...{ alpha: 0n, beta: 0n, carol: 0n, dave: 0n, weak: 0n, accused: 0n, y: 0n, z: 0n, cand1: 0n, cand2: 0n },
+    signalled: 0n,
+  };
 
   /** Short periods: voting opens 3 blocks after a flag and lasts 20 blocks; the ratifier has 10 more. */
   const penaltyParameters = {
@@ -98,7 +101,8 @@ describe("credence writes", function () {
   before(async function () {
     connection = await network.create();
     const { ethers } = connection;
-    const [governance, accusedAdmin, yAdmin, zAdmin, cand1Admin, cand2Admin] = await ethers.getSigners();
+    const [governance, accusedAdmin, yAdmin, zAdmin, cand1Admin, cand2Admin, signalledAdmin] =
+      await ethers.getSigners();
     // Trust at or below the baseline never decays: with the baseline at 1 every figure a test reads stays put
     // from one block to the next, so that messages and results can be compared exactly.
     suite = await deploySuite({ connection, trustParameters: { baseline: ONE }, penaltyParameters });
@@ -138,6 +142,8 @@ describe("credence writes", function () {
     ids.weak = await found(weak.address, "weak", Level.Low, Level.Low, "BR");
     ids.z = await found(zAdmin.address, "z", Level.High, Level.High);
     ids.y = await found(yAdmin.address, "y", Level.High, Level.High);
+    // Rated with low integrity by the platform: its signals open a case (and the next is ignored).
+    ids.signalled = await found(signalledAdmin.address, "signalled", Level.High, Level.High);
     // The accused of the CLI's case, recommended by alpha: alpha is liable when it is expelled.
     ids.accused = await found(accusedAdmin.address, "accused", Level.None, Level.None);
     const alphaSigner = alpha.wallet.connect(ethers.provider);
@@ -579,6 +585,28 @@ describe("credence writes", function () {
       });
     });
 
+    it("says which case a platform rating's low-integrity signal opened, and when one is open already", async function () {
+      const low = ["--quality", "0.5", "--quantity", "0.5", "--integrity", "0.1", "--intent", "0.9"];
+      const rateLow = (contribution: string) =>
+        sendJson(platform, "trust", "rate", String(ids.signalled), "--contribution", contribution, ...low);
+      const first = await rateLow("leak-1");
+      const caseId = await suite.penalty.openCaseOf(ids.signalled);
+      expect(caseId).to.not.equal(0n);
+      expect(first.signal).to.include({ orgId: String(ids.signalled), integrity: toFixed("0.1").toString() });
+      expect(first.casesOpened).to.deep.equal([caseId.toString()]);
+      expect(first.ignoredForOpenCase).to.deep.equal([]);
+      const second = await rateLow("leak-2");
+      expect(second.casesOpened).to.deep.equal([]);
+      expect(second.ignoredForOpenCase).to.deep.equal([caseId.toString()]);
+      const text = await send(platform, "trust", "rate", String(ids.signalled), "--contribution", "leak-3", ...low);
+      expect(text.stdout).to.match(
+        new RegExp(
+          `^low-integrity signal +yes \\(integrity 0\\.1000, intent 0\\.9000\\): case ${caseId} is open already$`,
+          "m",
+        ),
+      );
+    });
+
     describe("reverts", function () {
       it("when the wallet lacks ASSESSOR (no --peer): missing role, nothing sent", async function () {
         await expectMissingRole(
@@ -655,16 +683,17 @@ describe("credence writes", function () {
       expect(batch.gasUsed).to.equal(gasUsed.toString());
     });
 
-    it("skips what is on chain when the same file runs again: exit code 0", async function () {
+    it("skips what is on chain when the same file runs again, sending nothing: exit code 0", async function () {
+      const nonce = await nonceOf(platform);
       const result = await send(platform, "trust", "rate-batch", csv, "--json");
       expect(result.code, result.stderr).to.equal(0);
       const batch = JSON.parse(result.stdout);
       expect(batch).to.include({ total: 3, applied: 0, alreadyRated: 3 });
       expect(batch.skipped).to.deep.equal([]);
-      expect(batch.transactions).to.have.length(1);
-      expect(result.stderr.trimEnd().split("\n").at(-1)).to.equal(
-        `rate-batch: 3/3 sent, 0 applied, 3 already rated, 0 skipped (block ${batch.transactions[0].blockNumber})`,
-      );
+      // Read from the ledger first: nothing left to send, so no transaction.
+      expect(batch.transactions).to.deep.equal([]);
+      expect(await nonceOf(platform)).to.equal(nonce);
+      expect(result.stderr).to.equal("rate-batch: 3 of 3 ratings are on chain already\n");
     });
 
     it("prints its table and fails with exit code 1 when an item is skipped for another reason", async function () {
@@ -865,11 +894,13 @@ describe("credence writes", function () {
       });
 
       it("refuses the same ballot twice: its nonce is spent", async function () {
+        const nonce = await nonceOf(platform);
         expectFailure(
           await send(platform, "case", "relay", ballots.carol),
           1,
-          `credence: PenaltyCasesInvalidSignature(voter: ${carol.address})`,
+          `credence: ballot file ${ballots.carol} was used already: its nonce is 0, ${carol.address}'s is now 1`,
         );
+        expect(await nonceOf(platform)).to.equal(nonce);
       });
 
       it("signs without a node with --offline: chain and contract from --deployment, the nonce given", async function () {

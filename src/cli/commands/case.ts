@@ -290,6 +290,17 @@ export function registerCaseCommands(program: Command): void {
             `not ${penaltyAddress} on chain ${session.chainId}`,
         );
       }
+      // The contract checks the signature against the voter's current nonce, so a used ballot would revert with
+      // PenaltyCasesInvalidSignature; saying why is clearer.
+      const current = await session.penalty.nonces(ballot.voter);
+      if (ballot.nonce !== current) {
+        throw new CliError(
+          ballot.nonce < current
+            ? `ballot file ${file} was used already: its nonce is ${ballot.nonce}, ${ballot.voter}'s is now ${current}`
+            : `ballot file ${file} has nonce ${ballot.nonce}, ahead of ${ballot.voter}'s ${current}: sign it again`,
+          ExitCode.Failure,
+        );
+      }
       const result = await relayVote({ penalty: session.penalty, relayer: session.signer, ballot, signature });
       output(globals, result, renderVote);
     });

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { ZeroHash } from "ethers";
 
 import type { LowIntegritySignal, RatedContribution } from "../../actions/decodeRatings.js";
+import { parseEvents } from "../../actions/parseEvents.js";
 import { peerRate } from "../../actions/peerRate.js";
 import { rate, type RatingInput } from "../../actions/rate.js";
 import { rateBatch } from "../../actions/rateBatch.js";
@@ -13,11 +14,12 @@ import { hashOrText, parseBlockNumber, parseScore } from "../input.js";
 import { parseOrganization, resolveOrganization } from "../organizations.js";
 import { Progress, fixed, output, renderFields, section } from "../output.js";
 import { type RatingsFormat, readRatingsFile } from "../ratingsFile.js";
-import { openSession, requireRole, transactionFields } from "../transact.js";
+import { type Session, openSession, requireRole, transactionFields } from "../transact.js";
 
 /**
- * Ratings per rateBatch transaction by default: about 8 M gas at ~160 k a rating, within anvil's 30 M block and
- * well within a generated Besu network's 100 M, with room for other transactions in the same block.
+ * Ratings per rateBatch transaction by default: measured on anvil, a chunk costs about 120 k gas plus 60 k per
+ * new rating, so about 3 M for 50 — far within anvil's 30 M block and a generated Besu network's 100 M, leaving
+ * room for other transactions in the same block.
  */
 export const DEFAULT_BATCH_SIZE = 50;
 
@@ -34,7 +36,34 @@ interface RateOptions {
   peer?: boolean;
 }
 
-type RateResult = TransactionInfo & RatedContribution & { signal: LowIntegritySignal | undefined };
+/** What the penalty contract did with a platform rating's low-integrity signals, from the transaction's events. */
+interface SignalOutcome {
+  /** Cases the signals opened (one per organization at most). */
+  casesOpened: bigint[];
+  /** Signals ignored because their organization's case was open already: that case's id. */
+  ignoredForOpenCase: bigint[];
+}
+
+async function signalOutcome(session: Session, transactionHash: string): Promise<SignalOutcome> {
+  const receipt = (await session.provider.getTransactionReceipt(transactionHash))!;
+  const events = (eventName: string) => parseEvents({ receipt, contract: session.penalty, eventName });
+  return {
+    casesOpened: events("CaseOpened").map((event) => event.args.caseId as bigint),
+    ignoredForOpenCase: events("PlatformSignalIgnored").map((event) => event.args.openCaseId as bigint),
+  };
+}
+
+type RateResult = TransactionInfo &
+  RatedContribution & { signal: LowIntegritySignal | undefined } & Partial<SignalOutcome>;
+
+function describeSignal(r: RateResult): string {
+  if (r.signal === undefined) return "no";
+  const scores = `integrity ${fixed(r.signal.integrity)}, intent ${fixed(r.signal.intent)}`;
+  if (r.casesOpened?.length) return `yes (${scores}): case ${r.casesOpened[0]} opened`;
+  if (r.ignoredForOpenCase?.length) return `yes (${scores}): case ${r.ignoredForOpenCase[0]} is open already`;
+  // A peer's signal is an event only: the penalty contract acts on the platform's alone.
+  return `yes (${scores})`;
+}
 
 function renderRating(r: RateResult): string {
   return renderFields([
@@ -44,10 +73,7 @@ function renderRating(r: RateResult): string {
     ["score", fixed(r.score)],
     ["weight", fixed(r.weight)],
     ["trust", `${fixed(r.oldTrust)} -> ${fixed(r.newTrust)} (${formatDelta(r.delta)})`],
-    [
-      "low-integrity signal",
-      r.signal === undefined ? "no" : `yes (integrity ${fixed(r.signal.integrity)}, intent ${fixed(r.signal.intent)})`,
-    ],
+    ["low-integrity signal", describeSignal(r)],
     ...transactionFields(r),
   ]);
 }
@@ -69,6 +95,8 @@ interface BatchResult {
   /** Items skipped for any other reason (an organization no longer Active, say). */
   skipped: SkippedItem[];
   signals: number;
+  /** Cases the batch's low-integrity signals opened. */
+  casesOpened: bigint[];
   gasUsed: bigint;
   transactions: Array<TransactionInfo & { ratings: number }>;
 }
@@ -81,6 +109,7 @@ function renderBatch(r: BatchResult): string {
     ["already rated", String(r.alreadyRated)],
     ["skipped", String(r.skipped.length)],
     ["low-integrity signals", String(r.signals)],
+    ["cases opened", r.casesOpened.length === 0 ? "-" : r.casesOpened.join(", ")],
     ["transactions", String(r.transactions.length)],
     ["gas used", String(r.gasUsed)],
     ["gas per applied rating", r.applied === 0 ? "-" : String(r.gasUsed / BigInt(r.applied))],
@@ -131,9 +160,13 @@ export function registerRateCommands(trust: Command): void {
       if (!options.peer) await requireRole(session, "TrustLedger", "rate");
       const orgId = await resolveOrganization(session, ref);
       const parameters = { ledger: session.ledger, rating: { ...rating, orgId } };
-      const result = options.peer
-        ? await peerRate({ ...parameters, signer: session.signer })
-        : await rate({ ...parameters, assessor: session.signer });
+      let result: RateResult;
+      if (options.peer) {
+        result = await peerRate({ ...parameters, signer: session.signer });
+      } else {
+        result = await rate({ ...parameters, assessor: session.signer });
+        if (result.signal !== undefined) Object.assign(result, await signalOutcome(session, result.transactionHash));
+      }
       output(globals, result, renderRating);
     });
 
@@ -154,22 +187,32 @@ export function registerRateCommands(trust: Command): void {
       const session = await openSession(globals);
       await requireRole(session, "TrustLedger", "rateBatch");
 
+      // What is on chain already (a rerun, a resumed batch) is not sent again: one eth_call per rating, which
+      // ethers batches into a few requests. A rating that lands meanwhile is still skipped by the ledger itself.
+      const onChain = await Promise.all(
+        rows.map(({ rating }) => session.ledger.hasRated(rating.orgId, rating.contributionId, 0n)),
+      );
+      const pending = rows.filter((_, i) => !onChain[i]);
       const result: BatchResult = {
         file,
         total: rows.length,
         applied: 0,
-        alreadyRated: 0,
+        alreadyRated: rows.length - pending.length,
         skipped: [],
         signals: 0,
+        casesOpened: [],
         gasUsed: 0n,
         transactions: [],
       };
       const progress = new Progress();
-      const chunks = Math.ceil(rows.length / batchSize);
+      if (result.alreadyRated > 0) {
+        progress.update(`rate-batch: ${result.alreadyRated} of ${rows.length} ratings are on chain already`);
+      }
+      const chunks = Math.ceil(pending.length / batchSize);
       for (let chunk = 0; chunk < chunks; chunk++) {
         const start = chunk * batchSize;
-        const slice = rows.slice(start, start + batchSize);
-        progress.update(`rate-batch: sending ratings ${start + 1}-${start + slice.length} of ${rows.length}`);
+        const slice = pending.slice(start, start + batchSize);
+        progress.update(`rate-batch: sending ratings ${start + 1}-${start + slice.length} of ${pending.length}`);
         let sent;
         try {
           sent = await rateBatch({
@@ -180,7 +223,7 @@ export function registerRateCommands(trust: Command): void {
         } catch (error) {
           progress.done();
           const failure = toFailure(error);
-          const done = start === 0 ? "nothing was applied" : `ratings 1-${start} were applied`;
+          const done = start === 0 ? "nothing was applied" : `ratings 1-${start} of ${pending.length} were applied`;
           throw new CliError(
             `ratings ${start + 1}-${start + slice.length} (${slice[0].source} to ${slice.at(-1)!.source}) ` +
               `failed: ${failure.message}; ${done} — running the same file again skips what is on chain`,
@@ -198,11 +241,14 @@ export function registerRateCommands(trust: Command): void {
         }
         result.applied += sent.applied;
         result.signals += sent.signals.length;
+        if (sent.signals.length > 0) {
+          result.casesOpened.push(...(await signalOutcome(session, sent.transactionHash)).casesOpened);
+        }
         result.gasUsed += sent.gasUsed;
         const { transactionHash, blockNumber, gasUsed } = sent;
         result.transactions.push({ transactionHash, blockNumber, gasUsed, ratings: slice.length });
         progress.update(
-          `rate-batch: ${start + slice.length}/${rows.length} sent, ${result.applied} applied, ` +
+          `rate-batch: ${start + slice.length}/${pending.length} sent, ${result.applied} applied, ` +
             `${result.alreadyRated} already rated, ${result.skipped.length} skipped (block ${blockNumber})`,
         );
       }

@@ -1,4 +1,7 @@
+import { existsSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
 import hardhatViem from "@nomicfoundation/hardhat-viem";
@@ -29,6 +32,21 @@ const settings = {
 };
 
 /**
+ * contracts/bench holds the benchmark's peers (an OpenZeppelin Governor and its ERC20Votes token), never deployed
+ * to a network. They are compiled for Cancun: OpenZeppelin 5.7's EIP712 → Strings → Bytes uses `mcopy`. Hardhat's
+ * overrides are keyed by exact source name (no globs), so every .sol file under contracts/bench gets one.
+ */
+const benchDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "contracts", "bench");
+const benchOverrides = Object.fromEntries(
+  (existsSync(benchDir) ? readdirSync(benchDir, { recursive: true, encoding: "utf8" }) : [])
+    .filter((file) => file.endsWith(".sol"))
+    .map((file) => [
+      `contracts/bench/${file.split(path.sep).join("/")}`,
+      { ...compiler, settings: { ...settings, evmVersion: "cancun" } },
+    ]),
+);
+
+/**
  * BESU_CHAIN_ID from the environment (not a configuration variable: Hardhat needs the number when it loads the
  * config), or undefined when unset.
  */
@@ -45,9 +63,9 @@ export default defineConfig({
   plugins: [hardhatToolboxMochaEthers, hardhatViem],
   solidity: {
     profiles: {
-      default: { ...compiler, settings },
+      default: { compilers: [{ ...compiler, settings }], overrides: benchOverrides },
       // Defined explicitly: the generated production profile drops custom settings.
-      production: { ...compiler, settings },
+      production: { compilers: [{ ...compiler, settings }], overrides: benchOverrides },
     },
   },
   paths: {
@@ -66,6 +84,13 @@ export default defineConfig({
     },
   },
   networks: {
+    // `network.create()` without a name opens Hardhat 3's built-in "default" network, whose hardfork is otherwise
+    // the latest (Osaka): configured here like `hardhat`, so that tests and scripts run the suite's milestone.
+    default: {
+      type: "edr-simulated",
+      chainType: "l1",
+      hardfork: EVM_VERSION,
+    },
     hardhat: {
       type: "edr-simulated",
       chainType: "l1",

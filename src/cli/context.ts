@@ -37,6 +37,9 @@ export const DEFAULT_RPC_URL = "http://127.0.0.1:8545";
 /** How long the first request to the node may take before the node counts as unreachable. */
 const PROBE_TIMEOUT_MS = 10_000;
 
+/** Gas headroom over the node's estimate: a quarter (see {@link CredenceProvider.estimateGas}). */
+const GAS_HEADROOM_DIVISOR = 4n;
+
 /** How often a sent transaction's receipt is asked for. */
 const RECEIPT_POLL_MS = 500;
 
@@ -60,6 +63,18 @@ export interface Deployment {
 export class CredenceProvider extends JsonRpcProvider {
   /** The legacy gas price every transaction is sent with; undefined: ethers' estimate from the node. */
   fixedGasPrice: bigint | undefined;
+
+  /**
+   * The node's estimate plus a quarter. A node estimates against the state it has (anvil and Besu: the pending
+   * block), and a trust write costs more in a block where the organization has no checkpoint yet (~17,000 gas for
+   * a new slot) or after more blocks of decay: an exact estimate can run out of gas when the transaction lands
+   * in another block than the one it was estimated for. Unused gas is not charged (and gas is free on the
+   * networks this targets).
+   */
+  override async estimateGas(transaction: Parameters<JsonRpcProvider["estimateGas"]>[0]): Promise<bigint> {
+    const estimate = await super.estimateGas(transaction);
+    return estimate + estimate / GAS_HEADROOM_DIVISOR;
+  }
 
   override async getFeeData(): Promise<FeeData> {
     if (this.fixedGasPrice === undefined) return super.getFeeData();

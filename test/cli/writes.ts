@@ -439,7 +439,11 @@ describe("credence writes", function () {
       expect(removed.stdout).to.match(new RegExp(`^account +${member}$`, "m"));
       expect(removed.stdout).to.match(/^member accounts +1$/m);
       const hash = /^transaction +(0x[0-9a-f]{64})$/m.exec(removed.stdout)![1];
-      expect((await connection.ethers.provider.getTransaction(hash))!.gasPrice).to.equal(gasPrice);
+      const sent = (await connection.ethers.provider.getTransaction(hash))!;
+      expect(sent.gasPrice).to.equal(gasPrice);
+      // The gas limit is the node's estimate plus a quarter: room for a transaction landing in another block.
+      const { gasUsed } = (await connection.ethers.provider.getTransactionReceipt(hash))!;
+      expect(sent.gasLimit >= (gasUsed * 5n) / 4n, `limit ${sent.gasLimit}, used ${gasUsed}`).to.equal(true);
     });
 
     describe("reverts", function () {

@@ -23,6 +23,7 @@ import {
   renderDocsBlock,
   renderMarkdown,
   replaceDocsBlock,
+  verdict,
 } from "./bench/report.js";
 import { createPeerConnection, measurePeers } from "./bench/peers.js";
 import { benchScale } from "./bench/scale.js";
@@ -147,12 +148,7 @@ try {
   console.log(
     renderTable(
       ["figure", "target", "measured", "verdict"],
-      results.targets.map((t) => [
-        t.figure,
-        t.target,
-        t.measured,
-        t.met === undefined ? "not measured" : t.met ? "met" : "MISSED",
-      ]),
+      results.targets.map((t) => [t.figure, t.target, t.measured, verdict(t.met)]),
       { align: ["left", "left", "right", "left"] },
     ),
   );

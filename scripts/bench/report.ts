@@ -184,7 +184,16 @@ export function markdownTable(header: string[], rows: string[][]): string {
   return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
 }
 
-const verdict = (met: boolean | undefined) => (met === undefined ? "not measured" : met ? "met" : "MISSED");
+/** A target's verdict as printed: met, MISSED, or not measured in this run. */
+export const verdict = (met: boolean | undefined) => (met === undefined ? "not measured" : met ? "met" : "MISSED");
+
+/** The targets as a Markdown table (bench/results.md and docs/performance.md show the same one). */
+function targetsTable(results: Results): string {
+  return markdownTable(
+    ["figure", "target", "measured", "verdict", "peer / anchor"],
+    results.targets.map((t) => [t.figure, t.target, t.measured, verdict(t.met), t.anchor]),
+  );
+}
 
 /** The markers of the block of docs/performance.md that a full run rewrites. */
 export const DOCS_BEGIN = "<!-- bench:targets:begin -->";
@@ -197,10 +206,7 @@ export function renderDocsBlock(results: Results): string {
     `Measured by \`npm run bench\` at ${results.generatedAt.slice(0, 10)} on ${machine.cpus} × ${machine.cpuModel}, ` +
       `${machine.memoryGiB} GiB, Node ${machine.node}.`,
     "",
-    markdownTable(
-      ["figure", "target", "measured", "verdict", "peer / anchor"],
-      results.targets.map((t) => [t.figure, t.target, t.measured, verdict(t.met), t.anchor]),
-    ),
+    targetsTable(results),
     ...(results.throughput === undefined ? [] : ["", besuCapacity(results.throughput)]),
   ].join("\n");
 }
@@ -224,10 +230,7 @@ export function renderMarkdown(results: Results): string {
     "",
     "## Targets",
     "",
-    markdownTable(
-      ["figure", "target", "measured", "verdict", "peer / anchor"],
-      results.targets.map((t) => [t.figure, t.target, t.measured, verdict(t.met), t.anchor]),
-    ),
+    targetsTable(results),
     "",
     "## Gas per operation (in-process chain)",
     "",

@@ -25,7 +25,7 @@ import { EntityRegistry__factory } from "../../types/factories/registry/EntityRe
 import { TrustLedger__factory } from "../../types/factories/trust/TrustLedger__factory.js";
 import type { EntityRegistry, PenaltyCases, TrustLedger } from "../../types/index.js";
 import { type Anvil, startAnvil } from "../helpers/anvil.js";
-import { type CliResult, runCli } from "./support/cli.js";
+import { expectFailure, runCli } from "./support/cli.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const tsxCli = createRequire(import.meta.url).resolve("tsx/cli");
@@ -70,14 +70,6 @@ describe("credence end to end on anvil", function () {
     const lines = result.stderr.split("\n").filter((line) => line !== "" && !line.startsWith("rate-batch: "));
     expect(lines).to.deep.equal([]);
     return JSON.parse(result.stdout);
-  };
-  /** A refusal: the exit code, nothing on stdout, exactly one line on stderr. */
-  const expectRefusal = (result: CliResult, code: number, line: string | RegExp) => {
-    expect(result.code, result.stderr).to.equal(code);
-    expect(result.stdout).to.equal("");
-    expect(result.stderr.split("\n"), result.stderr).to.have.length(2); // the line and the final newline
-    if (typeof line === "string") expect(result.stderr).to.equal(`credence: ${line}\n`);
-    else expect(result.stderr).to.match(line);
   };
   const mine = (blocks: number) => anvil!.provider.send("anvil_mine", [toBeHex(blocks)]);
   const nonceOf = (name: Name) => anvil!.provider.getTransactionCount(address[name]);
@@ -161,10 +153,10 @@ describe("credence end to end on anvil", function () {
   it("refuses an activation by an account without the ASSESSOR role, sending nothing", async () => {
     const before = await nonceOf("aegis");
     const args = ["org", "activate", String(org.aegis), "--legal", "high", "--capability", "high"];
-    expectRefusal(
+    expectFailure(
       await credence([...args, "--wallet", wallet.aegis]),
       1,
-      `missing role: ${address.aegis} does not hold ASSESSOR, which EntityRegistry.activate needs`,
+      `credence: missing role: ${address.aegis} does not hold ASSESSOR, which EntityRegistry.activate needs`,
     );
     expect(await nonceOf("aegis")).to.equal(before);
     expect(await registry.statusOf(org.aegis)).to.equal(BigInt(Status.Pending));
@@ -318,10 +310,10 @@ describe("credence end to end on anvil", function () {
       `org,contribution,quality,quantity,integrity,intent\n${org.coral},ok,0.5,0.5,1,1\n${org.coral},c9,1.2,0.5,1,1\n`,
     );
     const before = await nonceOf("platform");
-    expectRefusal(
+    expectFailure(
       await credence(["trust", "rate-batch", bad, "--wallet", wallet.platform]),
       2,
-      `${bad} line 3: quality must be a decimal in [0, 1] with at most 18 decimals, not "1.2"`,
+      `credence: ${bad} line 3: quality must be a decimal in [0, 1] with at most 18 decimals, not "1.2"`,
     );
     expect(await nonceOf("platform")).to.equal(before);
   });
@@ -360,7 +352,7 @@ describe("credence end to end on anvil", function () {
     const result = await credence(["case", "vote", String(caseId), "expel", "--wallet", wallet.coral], {
       CREDENCE_PASSWORD: "wrong",
     });
-    expectRefusal(result, 4, `wrong password for wallet ${wallet.coral}`);
+    expectFailure(result, 4, `credence: wrong password for wallet ${wallet.coral}`);
     expect(await penalty.hasVoted(caseId, org.coral)).to.equal(false);
   });
 
@@ -394,10 +386,10 @@ describe("credence end to end on anvil", function () {
     expect(relayed).to.include({ voter: address.coral, relayer: address.platform, support: "Expel" });
     expect(await penalty.hasVoted(caseId, org.coral)).to.equal(true);
 
-    expectRefusal(
+    expectFailure(
       await credence(["case", "relay", ballot, "--wallet", wallet.platform]),
       1,
-      `ballot file ${ballot} was used already: its nonce is 0, ${address.coral}'s is now 1`,
+      `credence: ballot file ${ballot} was used already: its nonce is 0, ${address.coral}'s is now 1`,
     );
   });
 
@@ -418,10 +410,10 @@ describe("credence end to end on anvil", function () {
     const second = await step("aegis", "case", "flag", String(org.coral), "--reason-code", "2", "--evidence", "other");
     await mine(1);
     const before = await nonceOf("delta");
-    expectRefusal(
+    expectFailure(
       await credence(["case", "vote", second.caseId, "keep", "--wallet", wallet.delta]),
       1,
-      `PenaltyCasesNotActiveMember(account: ${address.delta})`,
+      `credence: PenaltyCasesNotActiveMember(account: ${address.delta})`,
     );
     expect(await nonceOf("delta")).to.equal(before);
     expect(await penalty.hasVoted(BigInt(second.caseId), org.delta)).to.equal(false);

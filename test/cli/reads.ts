@@ -15,7 +15,7 @@ import { type Suite, deploySuite, joinAndActivate, newIdentity, profileOf } from
 import { countryCode } from "../../src/fixedPoint.js";
 import { freePort } from "../helpers/anvil.js";
 import { serveChain } from "../helpers/serveChain.js";
-import { type CliResult, runCli } from "./support/cli.js";
+import { addressesOf, expectFailure, runCli, writeDeployment } from "./support/cli.js";
 
 describe("credence reads", function () {
   this.timeout(60_000);
@@ -34,14 +34,6 @@ describe("credence reads", function () {
     const result = await read(...args, "--json");
     expect(result, result.stderr).to.include({ code: 0, stderr: "" });
     return JSON.parse(result.stdout);
-  };
-  /** A failure: nothing on stdout, exactly one line on stderr, the exit code. */
-  const expectFailure = (result: CliResult, code: number, line: string | RegExp) => {
-    expect(result.code, result.stderr).to.equal(code);
-    expect(result.stdout).to.equal("");
-    expect(result.stderr.split("\n")).to.have.length(2); // the line and the final newline
-    if (typeof line === "string") expect(result.stderr).to.equal(`${line}\n`);
-    else expect(result.stderr).to.match(line);
   };
 
   before(async function () {
@@ -85,28 +77,13 @@ describe("credence reads", function () {
     ({ url, server } = await serveChain(connection));
     dir = await mkdtemp(path.join(tmpdir(), "credence-cli-"));
     deploymentFile = path.join(dir, "deployment.json");
-    await writeDeployment(deploymentFile, 31337);
+    await writeDeployment(deploymentFile, 31337, await addressesOf(suite));
   });
 
   after(async function () {
     server?.close();
     if (dir !== undefined) await rm(dir, { recursive: true, force: true });
   });
-
-  /** A deployment file as the deploy step writes it (addresses only). */
-  async function writeDeployment(file: string, chainId: number, addresses?: Record<string, string>) {
-    const contracts = addresses ?? {
-      CredenceAccessManager: await suite.manager.getAddress(),
-      TrustLedger: await suite.ledger.getAddress(),
-      EntityRegistry: await suite.registry.getAddress(),
-      PenaltyCases: await suite.penalty.getAddress(),
-    };
-    const json = {
-      chainId,
-      contracts: Object.fromEntries(Object.entries(contracts).map(([n, a]) => [n, { address: a }])),
-    };
-    await writeFile(file, JSON.stringify(json));
-  }
 
   describe("org show", function () {
     it("prints the record as JSON, trust as at the block it read", async function () {
@@ -129,7 +106,7 @@ describe("credence reads", function () {
     it("reads deployments/<chainId>.json of the node's chain when no --deployment is given", async function () {
       const cwd = path.join(dir, "project");
       await mkdir(path.join(cwd, "deployments"), { recursive: true });
-      await writeDeployment(path.join(cwd, "deployments/31337.json"), 31337);
+      await writeDeployment(path.join(cwd, "deployments/31337.json"), 31337, await addressesOf(suite));
       const result = await runCli(["org", "show", String(ids.org3), "--json"], { cwd, env: { CREDENCE_RPC_URL: url } });
       expect(result, result.stderr).to.include({ code: 0, stderr: "" });
       expect(JSON.parse(result.stdout)).to.include({ orgId: String(ids.org3), status: "Pending", country: "FR" });
@@ -269,7 +246,7 @@ describe("credence reads", function () {
 
     it("is another chain than the deployment file's: exit code 3", async function () {
       const other = path.join(dir, "other-chain.json");
-      await writeDeployment(other, 1337);
+      await writeDeployment(other, 1337, await addressesOf(suite));
       expectFailure(
         await runCli(["params", "--rpc", url, "--deployment", other]),
         3,
@@ -280,12 +257,7 @@ describe("credence reads", function () {
     it("has no contract at a deployed address: exit code 3", async function () {
       const empty = path.join(dir, "no-code.json");
       const nowhere = Wallet.createRandom().address;
-      await writeDeployment(empty, 31337, {
-        CredenceAccessManager: await suite.manager.getAddress(),
-        TrustLedger: nowhere,
-        EntityRegistry: await suite.registry.getAddress(),
-        PenaltyCases: await suite.penalty.getAddress(),
-      });
+      await writeDeployment(empty, 31337, { ...(await addressesOf(suite)), TrustLedger: nowhere });
       expectFailure(
         await runCli(["params", "--rpc", url, "--deployment", empty]),
         3,

@@ -5,7 +5,7 @@ import path from "node:path";
 import { expect } from "chai";
 import { Wallet } from "ethers";
 
-import { type CliResult, runCli } from "./support/cli.js";
+import { expectFailure, runCli } from "./support/cli.js";
 
 describe("credence wallet", function () {
   this.timeout(60_000);
@@ -17,10 +17,6 @@ describe("credence wallet", function () {
   let dir: string;
 
   const withPassword = (password = PASSWORD) => ({ env: { CREDENCE_PASSWORD: password } });
-  /** A failure: nothing on stdout, exactly the one line on stderr, the exit code. */
-  const expectFailure = (result: CliResult, code: number, line: string) => {
-    expect(result).to.deep.equal({ code, stdout: "", stderr: `${line}\n` });
-  };
 
   before(async function () {
     dir = await mkdtemp(path.join(tmpdir(), "credence-wallet-"));

@@ -18,7 +18,7 @@ import { CaseState, Level, ONE, Role, Status, VoteType, enumName } from "../../s
 import { countryCode, toFixed } from "../../src/fixedPoint.js";
 import type { Connection, Suite } from "../helpers/fixtures.js";
 import { serveChain } from "../helpers/serveChain.js";
-import { type CliResult, runCli } from "./support/cli.js";
+import { addressesOf, expectFailure, runCli, writeDeployment } from "./support/cli.js";
 import { type KeystoreAccount, writeKeystore } from "./support/wallets.js";
 
 /** Nothing listens here: a command that fails with exit code 2 against it has not tried to connect. */
@@ -74,14 +74,6 @@ describe("credence writes", function () {
   /** `credence <args>` against a node that is not there, with a wallet (so that only the input is at fault). */
   const offline = (account: KeystoreAccount, ...args: string[]) =>
     runCli([...args, "--rpc", NOWHERE, "--wallet", account.file], { env: { CREDENCE_PASSWORD: PASSWORD } });
-  /** A failure: nothing on stdout, exactly one line on stderr, the exit code. */
-  const expectFailure = (result: CliResult, code: number, line: string | RegExp) => {
-    expect(result.code, result.stderr).to.equal(code);
-    expect(result.stdout).to.equal("");
-    expect(result.stderr.split("\n"), result.stderr).to.have.length(2); // the line and the final newline
-    if (typeof line === "string") expect(result.stderr).to.equal(`${line}\n`);
-    else expect(result.stderr).to.match(line);
-  };
   const nonceOf = (account: KeystoreAccount) => connection.ethers.provider.getTransactionCount(account.address);
   /** Runs `command` as `account` and checks that it is refused for lacking `role` without sending anything. */
   const expectMissingRole = async (account: KeystoreAccount, role: string, fn: string, ...command: string[]) => {
@@ -156,28 +148,15 @@ describe("credence writes", function () {
     ({ url, server } = await serveChain(connection));
     deploymentFile = path.join(dir, "deployment.json");
     otherChainFile = path.join(dir, "other-chain.json");
-    await writeDeployment(deploymentFile, 31337);
-    await writeDeployment(otherChainFile, 1337);
+    const addresses = await addressesOf(suite);
+    await writeDeployment(deploymentFile, 31337, addresses);
+    await writeDeployment(otherChainFile, 1337, addresses);
   });
 
   after(async function () {
     server?.close();
     if (dir !== undefined) await rm(dir, { recursive: true, force: true });
   });
-
-  async function writeDeployment(file: string, chainId: number) {
-    const contracts = {
-      CredenceAccessManager: await suite.manager.getAddress(),
-      TrustLedger: await suite.ledger.getAddress(),
-      EntityRegistry: await suite.registry.getAddress(),
-      PenaltyCases: await suite.penalty.getAddress(),
-    };
-    const json = {
-      chainId,
-      contracts: Object.fromEntries(Object.entries(contracts).map(([n, a]) => [n, { address: a }])),
-    };
-    await writeFile(file, JSON.stringify(json));
-  }
 
   describe("wallet and gas", function () {
     describe("reverts", function () {

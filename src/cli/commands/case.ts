@@ -12,7 +12,7 @@ import { ratify } from "../../actions/ratify.js";
 import { relayVote, type RelayVoteReturnType } from "../../actions/relayVote.js";
 import { DEFAULT_BALLOT_LIFETIME, signVote } from "../../actions/signVote.js";
 import type { TransactionInfo } from "../../actions/waitForReceipt.js";
-import { VoteType, enumName } from "../../constants.js";
+import { CaseState, VoteType, enumName } from "../../constants.js";
 import { readBallotFile, toBallotFile } from "../ballotFile.js";
 import { writeNewFile } from "../files.js";
 import { type GlobalOptions, connect, openWallet, readDeployment } from "../context.js";
@@ -242,9 +242,8 @@ export function registerCaseCommands(program: Command): void {
         penalty = chain.penalty;
         // An unknown case reverts (PenaltyCasesUnknownCase); a case whose voting is over is named here.
         const state = await penalty.state(caseId);
-        if (state > 2n) {
-          const name = (await getCase({ penalty, caseId })).state;
-          throw new CliError(`case ${caseId} is ${name}: its voting is over`, ExitCode.Failure);
+        if (state > BigInt(CaseState.Active)) {
+          throw new CliError(`case ${caseId} is ${enumName(CaseState, state)}: its voting is over`, ExitCode.Failure);
         }
         if (deadline === undefined && validFor !== undefined) {
           deadline = BigInt((await chain.provider.getBlock("latest"))!.timestamp) + validFor;

@@ -1,6 +1,11 @@
 import { execFile } from "node:child_process";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+
+import { expect } from "chai";
+
+import type { Suite } from "../../helpers/fixtures.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
@@ -36,4 +41,32 @@ export function runCli(
     );
     child.stdin?.end();
   });
+}
+
+/**
+ * A refusal as the command line must report one: the exit code, nothing on stdout, exactly one line on stderr
+ * (the whole line when `line` is a string, matched when a pattern).
+ */
+export function expectFailure(result: CliResult, code: number, line: string | RegExp): void {
+  expect(result.code, result.stderr).to.equal(code);
+  expect(result.stdout).to.equal("");
+  expect(result.stderr.split("\n"), result.stderr).to.have.length(2); // the line and the final newline
+  if (typeof line === "string") expect(result.stderr).to.equal(`${line}\n`);
+  else expect(result.stderr).to.match(line);
+}
+
+/** The suite's addresses by contract name, as a deployment file names them. */
+export async function addressesOf(suite: Suite): Promise<Record<string, string>> {
+  return {
+    CredenceAccessManager: await suite.manager.getAddress(),
+    TrustLedger: await suite.ledger.getAddress(),
+    EntityRegistry: await suite.registry.getAddress(),
+    PenaltyCases: await suite.penalty.getAddress(),
+  };
+}
+
+/** A deployment file as the deploy step writes it, with the addresses only (the command line reads no more). */
+export async function writeDeployment(file: string, chainId: number, addresses: Record<string, string>) {
+  const contracts = Object.fromEntries(Object.entries(addresses).map(([name, address]) => [name, { address }]));
+  await writeFile(file, JSON.stringify({ chainId, contracts }));
 }

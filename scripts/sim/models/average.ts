@@ -1,0 +1,36 @@
+/**
+ * The plain-average baseline: a member's trust is the unweighted mean of every rating score it has received, as a
+ * naive star-rating system computes it.
+ */
+import type { ModelRun, SimTrace } from "../types.js";
+
+/** A member's trust before any rating: the midpoint, neither trusted nor distrusted. */
+export const AVERAGE_PRIOR = 0.5;
+
+/**
+ * Replays `trace` through the plain average: trust_j = (Σ scores received by j) ÷ (number of ratings received by
+ * j), platform and peer ratings counted alike, {@link AVERAGE_PRIOR} before the first rating. `trust[round][j]` is
+ * the value at the end of `round` (NaN before j's `joinedRound`). Throws if the trace's ratings are not in round
+ * order within [0, rounds).
+ */
+export function runAverage(trace: SimTrace): ModelRun {
+  const n = trace.members.length;
+  const sum = new Float64Array(n);
+  const count = new Uint32Array(n);
+  const trust: number[][] = [];
+  let next = 0;
+  for (let round = 0; round < trace.rounds; round++) {
+    for (; next < trace.ratings.length && trace.ratings[next].round === round; next++) {
+      const { target, score } = trace.ratings[next];
+      sum[target] += score;
+      count[target]++;
+    }
+    trust.push(
+      trace.members.map(({ index, joinedRound }) =>
+        round < joinedRound ? Number.NaN : count[index] === 0 ? AVERAGE_PRIOR : sum[index] / count[index],
+      ),
+    );
+  }
+  if (next !== trace.ratings.length) throw new Error(`average: rating ${next} is out of round order or range`);
+  return { model: "average", trust };
+}

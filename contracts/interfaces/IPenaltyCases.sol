@@ -278,6 +278,12 @@ interface IPenaltyCases is IPenaltyHook {
     /// @notice An address argument is zero.
     error PenaltyCasesZeroAddress();
 
+    /**
+     * @notice The registry or the ledger given (to `initialize`, or named by a new implementation) is not the
+     * one this implementation was built with.
+     */
+    error PenaltyCasesAddressMismatch(address expected, address actual);
+
     // ------------------------------------------------------------------ operations
 
     /**

@@ -380,6 +380,33 @@ describe("PenaltyCases", () => {
         });
       }
 
+      for (const field of ["registry", "ledger"] as const) {
+        it(`when the ${field} is not the one the implementation was built with`, async () => {
+          // The registry and the ledger are immutables of the implementation; initialize must name the same.
+          const f = await loadFixture(communityFixture);
+          const other = f.outsider.address;
+          const built = field === "registry" ? await f.registry.getAddress() : await f.ledger.getAddress();
+          await expect(
+            new CredenceProxy__factory(f.governance).deploy(
+              await implementation(f),
+              await initData(f, { [field]: other }),
+            ),
+          )
+            .to.be.revertedWithCustomError(f.penalty, "PenaltyCasesAddressMismatch")
+            .withArgs(built, other);
+        });
+
+        it(`when an implementation is built with a zero ${field}`, async () => {
+          const f = await loadFixture(communityFixture);
+          const args = [await f.registry.getAddress(), await f.ledger.getAddress()];
+          args[field === "registry" ? 0 : 1] = ZeroAddress;
+          await expect(ethers.deployContract("PenaltyCases", args)).to.be.revertedWithCustomError(
+            f.penalty,
+            "PenaltyCasesZeroAddress",
+          );
+        });
+      }
+
       it("when the parameters are invalid", async () => {
         const f = await loadFixture(communityFixture);
         for (const [name, value] of [
@@ -411,7 +438,7 @@ describe("PenaltyCases", () => {
     it("version, clock, BALLOT_TYPEHASH, DOMAIN_SEPARATOR and eip712Domain", async () => {
       const f = await loadFixture(communityFixture);
       const { penalty } = f;
-      expect(await penalty.version()).to.equal("1.0.0");
+      expect(await penalty.version()).to.equal("1.1.0");
       // Views run on the latest block; its number is the clock, as the ledger's.
       expect(await penalty.clock()).to.equal(await latestBlock());
       expect(await penalty.clock()).to.equal(await f.ledger.clock());

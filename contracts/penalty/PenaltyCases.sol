@@ -51,9 +51,9 @@ contract PenaltyCases is
 
     /**
      * @dev {IPenaltyCases.Case} as stored, in six slots instead of seven, ordered so that a vote reads two: the
-     * first (parties, voting period, resolution) and the second (snapshot and the Expel and Keep tallies; an
-     * Abstain vote also reads the third). Organization ids are the registry's, at most 2^64 - 1
-     * (`EntityRegistryTooManyOrganizations`), so 64 bits hold them.
+     * first (parties, voting period, state flags) and the second (snapshot and the Expel and Keep tallies; an
+     * Abstain vote also reads the third). A resolution writes the first and the fifth. Organization ids are the
+     * registry's, at most 2^64 - 1 (`EntityRegistryTooManyOrganizations`), so 64 bits hold them.
      */
     struct StoredCase {
         uint64 accusedId;
@@ -61,6 +61,8 @@ contract PenaltyCases is
         uint48 voteStart;
         uint48 voteEnd;
         CaseState resolution;
+        bool finalized;
+        bool ratified;
         uint48 snapshot;
         uint96 expelWeight;
         uint96 keepWeight;
@@ -70,8 +72,6 @@ contract PenaltyCases is
         address reporter;
         uint48 ratificationDeadline;
         uint16 reasonCode;
-        bool finalized;
-        bool ratified;
         uint64 bond;
         uint48 resolvedAt;
         uint64 misuseThreshold;

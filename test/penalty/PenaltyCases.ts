@@ -647,6 +647,28 @@ describe("PenaltyCases", () => {
         }
       });
 
+      it("with the registry's own error when the registry fails otherwise (passed on unchanged)", async () => {
+        // The reporter's organization comes from one call, registry.activeOrganizationOf: its "not an Active
+        // member" becomes PenaltyCasesNotActiveMember, any other failure is passed on as the registry gave it. A
+        // PenaltyCases built for a registry that always fails shows it.
+        const f = await loadFixture(communityFixture);
+        const reason = "0xdeadbeef" + "00".repeat(31) + "2a";
+        const failing = await (await ethers.deployContract("RawRevertMock", [reason])).getAddress();
+        const ledger = await f.ledger.getAddress();
+        const implementation = await ethers.deployContract("PenaltyCases", [failing, ledger]);
+        const data = f.penalty.interface.encodeFunctionData("initialize", [
+          await f.manager.getAddress(),
+          failing,
+          ledger,
+          testPenaltyParameters,
+        ]);
+        const proxy = await new CredenceProxy__factory(f.governance).deploy(await implementation.getAddress(), data);
+        const built = PenaltyCases__factory.connect(await proxy.getAddress(), f.alice);
+        const call = built.flag.staticCall(Org.M, 1, evidence("x"));
+        await expect(call).to.be.revert(ethers);
+        expect(await call.catch((error: { data?: string }) => error.data)).to.equal(reason);
+      });
+
       it("when the reporter organization's trust is under the reporting threshold", async () => {
         const f = await loadFixture(communityFixture);
         const record = await trustRecord(f.ledger, Org.F);

@@ -1314,6 +1314,21 @@ describe("TrustLedger", function () {
           .withArgs(outsider.address);
       });
 
+      it("with the registry's own error when the registry fails otherwise (passed on unchanged)", async function () {
+        // The rater's organization comes from one call, registry.activeOrganizationOf: its "not an Active member"
+        // becomes TrustLedgerNotActiveMember, any other failure is the caller's to see as the registry gave it.
+        const { ledger, governance, memberB, orgA } = await loadFixture(deployFixture);
+        const r = rating(orgA, "failing-registry", scores(toFixed("0.5")));
+        await ledger.rate(r);
+        const reason = "0xdeadbeef" + "00".repeat(31) + "2a";
+        const failing = await ethers.deployContract("RawRevertMock", [reason]);
+        await ledger.connect(governance).setRegistry(await failing.getAddress());
+        const call = ledger.connect(memberB).peerRate.staticCall(r);
+        await expect(call).to.be.revert(ethers);
+        const data = await call.catch((error: { data?: string }) => error.data);
+        expect(data).to.equal(reason);
+      });
+
       it("when the rater rates its own organization", async function () {
         const { ledger, adminA, memberA, orgA } = await loadFixture(deployFixture);
         const r = rating(orgA, "self", scores(ONE));

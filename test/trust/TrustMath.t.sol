@@ -186,9 +186,10 @@ contract TrustMathTest is Test {
         baseline = bound(baseline, 0, value);
         halfLife = bound(halfLife, 1, MAX_HALF_LIFE);
         elapsed = bound(elapsed, 1, MAX_ELAPSED);
-        uint256 expected = value <= baseline
-            ? value
-            : baseline + Math.mulDiv(value - baseline, TrustMath.decayFactor(elapsed, halfLife), ONE);
+        uint256 expected =
+            value <= baseline
+                ? value
+                : baseline + Math.mulDiv(value - baseline, TrustMath.decayFactor(elapsed, halfLife), ONE);
         assertEq(TrustMath.decay(value, baseline, elapsed, halfLife), expected);
     }
 

@@ -1,11 +1,13 @@
 /** Trust and scores are 18-decimal fixed-point numbers in [0, 1]: ONE is full trust. */
 export const ONE = 10n ** 18n;
 
-/** Role ids of the suite's AccessManager (contracts/access/Roles.sol). */
+/**
+ * Role ids of the suite's AccessManager (contracts/access/Roles.sol). Id 2 was REGISTRY until the 1.1 contracts,
+ * whose ledger accepts its registry hooks from `registry()` itself; it is not reused.
+ */
 export const Role = {
   ADMIN: 0n,
   ASSESSOR: 1n,
-  REGISTRY: 2n,
   PENALTY: 3n,
   RATIFIER: 4n,
 } as const;

@@ -16,11 +16,8 @@ export const restrictedFunctions = {
     setRegistry: Role.ADMIN,
     setPenaltyHook: Role.ADMIN,
     upgradeToAndCall: Role.ADMIN,
-    initializeTrust: Role.REGISTRY,
-    clearTrust: Role.REGISTRY,
     rate: Role.ASSESSOR,
     rateBatch: Role.ASSESSOR,
-    adjustTrust: Role.PENALTY,
   },
   EntityRegistry: {
     setCountry: Role.ADMIN,
@@ -40,10 +37,27 @@ export const restrictedFunctions = {
 
 export type RestrictedContract = keyof typeof restrictedFunctions;
 
+/**
+ * The hooks one Credence contract calls on another: not `restricted`, they accept only the contract named by the
+ * callee's view (set at initialization or by ADMIN) and revert for anyone else — `AccessManagedUnauthorized(caller)`
+ * on the ledger, `PenaltyCasesOnlyLedger(caller)` on PenaltyCases. A comparison with a stored address instead of a
+ * call to the AccessManager; for the ledger it also guarantees that only the registry moves an organization's
+ * Active flag (docs/access-and-upgrades.md).
+ */
+export const callerCheckedFunctions = {
+  TrustLedger: {
+    initializeTrust: "registry",
+    clearTrust: "registry",
+    adjustTrust: "penaltyHook",
+  },
+  PenaltyCases: {
+    onLowIntegrity: "ledger",
+  },
+} as const;
+
 /** Human-readable role labels, registered with AccessManager.labelRole at deployment. */
 export const roleLabels: Record<string, bigint> = {
   ASSESSOR: Role.ASSESSOR,
-  REGISTRY: Role.REGISTRY,
   PENALTY: Role.PENALTY,
   RATIFIER: Role.RATIFIER,
 };

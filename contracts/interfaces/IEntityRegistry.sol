@@ -266,6 +266,12 @@ interface IEntityRegistry {
     /// @notice An address argument is zero.
     error EntityRegistryZeroAddress();
 
+    /**
+     * @notice Every organization id up to `max` (2^64 - 1) is taken: ids are packed in 64 bits (recommenders here,
+     * case parties in PenaltyCases). Out of reach in practice: ids grow by one per join request.
+     */
+    error EntityRegistryTooManyOrganizations(uint256 max);
+
     // ------------------------------------------------------------------ joining
 
     /**
@@ -276,7 +282,8 @@ interface IEntityRegistry {
      * @param country ISO 3166-1 alpha-2 code.
      * @param profileHash Hash of the profile document.
      * @param profileURI Where the profile document is.
-     * @return orgId The new organization's id.
+     * @return orgId The new organization's id: the next one, from 1 up to 2^64 - 1
+     * ({EntityRegistryTooManyOrganizations} after that).
      */
     function requestJoin(
         bytes32 identityHash,

@@ -79,8 +79,8 @@ interface IPenaltyCases is IPenaltyHook {
     }
 
     /**
-     * @notice A case. Seven slots; the thresholds in force when it was opened are kept with it, so a later
-     * parameter change never alters an open case's outcome.
+     * @notice A case, as {getCase} returns it (stored packed in six slots). The thresholds in force when it was
+     * opened are kept with it, so a later parameter change never alters an open case's outcome.
      * @param accusedId The flagged organization.
      * @param reporterId The reporter organization; 0 when the platform opened the case (no bond).
      * @param reporter The account that flagged (the platform's account for a platform case).
@@ -277,6 +277,12 @@ interface IPenaltyCases is IPenaltyHook {
 
     /// @notice An address argument is zero.
     error PenaltyCasesZeroAddress();
+
+    /**
+     * @notice The registry or the ledger given (to `initialize`, or named by a new implementation) is not the
+     * one this implementation was built with.
+     */
+    error PenaltyCasesAddressMismatch(address expected, address actual);
 
     // ------------------------------------------------------------------ operations
 

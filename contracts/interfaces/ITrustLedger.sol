@@ -15,7 +15,8 @@ import {IERC6372} from "@openzeppelin/contracts/interfaces/IERC6372.sol";
  *
  * Time is the ERC-6372 clock of the ledger: block numbers. Checkpoints keep every organization's trust and the
  * community's total trust at every block where they changed, so `trustAt` and `totalTrustAt` answer for any
- * past block (penalty votes weigh trust at a snapshot block).
+ * past block (penalty votes weigh trust at a snapshot block). The total's checkpoints are packed: the total stays
+ * below 2^88 and is written only before block 2^40 (see {TrustLedgerTotalOutOfRange}, {TrustLedgerBlockOutOfRange}).
  */
 interface ITrustLedger is IERC6372 {
     // ------------------------------------------------------------------ types
@@ -224,6 +225,18 @@ interface ITrustLedger is IERC6372 {
     /// @notice The organization's trust was never initialized.
     error TrustLedgerNotInitialized(uint256 orgId);
 
+    /**
+     * @notice The total trust would exceed `max` (2^88 - 1, over 309 million organizations at full trust), the
+     * width its checkpoints are packed in. Nothing is written.
+     */
+    error TrustLedgerTotalOutOfRange(uint256 total, uint256 max);
+
+    /**
+     * @notice The total trust cannot be checkpointed at a block above `max` (2^40 - 1, over 34,000 years of
+     * 1-second blocks), the width its checkpoints are packed in. Nothing is written.
+     */
+    error TrustLedgerBlockOutOfRange(uint256 blockNumber, uint256 max);
+
     /// @notice Peers rate only contributions the platform has rated (that is how a contribution becomes known).
     error TrustLedgerUnknownContribution(uint256 orgId, bytes32 contributionId);
 
@@ -233,19 +246,25 @@ interface ITrustLedger is IERC6372 {
     /// @param parameters The new parameters, validated as documented on {TrustParameters}.
     function setParameters(TrustParameters calldata parameters) external;
 
-    /// @notice Points the ledger at the entity registry it reads membership from. Restricted to ADMIN.
-    /// @param registry The EntityRegistry proxy.
+    /**
+     * @notice Points the ledger at the entity registry it reads membership from, and the only caller of
+     * {initializeTrust} and {clearTrust}. Restricted to ADMIN.
+     * NOTE: the ledger keeps each organization's Active flag itself, set and cleared by those two calls; a new
+     * registry must take over the old one's organizations (same ids and statuses), or start with the ledger.
+     * @param registry The EntityRegistry proxy.
+     */
     function setRegistry(address registry) external;
 
-    /// @notice Sets the contract called on a low-integrity rating (zero: none). Restricted to ADMIN.
+    /// @notice Sets the contract called on a low-integrity rating, and the only caller of {adjustTrust} (zero:
+    /// none). Restricted to ADMIN.
     /// @param hook An {IPenaltyHook}.
     function setPenaltyHook(address hook) external;
 
     // ------------------------------------------------------------------ registry hooks
 
     /**
-     * @notice Sets an activated organization's initial trust and adds it to the total. Restricted to the
-     * REGISTRY role (the EntityRegistry).
+     * @notice Sets an activated organization's initial trust, marks it Active and adds it to the total. Only the
+     * {registry} may call it (`AccessManagedUnauthorized` otherwise).
      * @param orgId The organization.
      * @param inputs Pre-trust, legal and capability grades, indirect trust.
      * @return initial The initial trust written.
@@ -253,8 +272,8 @@ interface ITrustLedger is IERC6372 {
     function initializeTrust(uint256 orgId, InitialTrustInputs calldata inputs) external returns (uint256 initial);
 
     /**
-     * @notice Sets an organization's trust to zero and removes it from the total (expulsion). Restricted to
-     * the REGISTRY role.
+     * @notice Sets an organization's trust to zero, marks it no longer Active and removes it from the total
+     * (expulsion). Only the {registry} may call it (`AccessManagedUnauthorized` otherwise).
      * @param orgId The organization.
      * @param evidenceHash The reason, carried by {TrustChanged}.
      */
@@ -262,7 +281,8 @@ interface ITrustLedger is IERC6372 {
 
     /**
      * @notice Moves an Active organization's trust by `delta` (clamped to [0, 1e18]) for a penalty-case reason:
-     * a reporter's bond locked or released, a recommender's liability. Restricted to PENALTY.
+     * a reporter's bond locked or released, a recommender's liability. Only the {penaltyHook} (the PenaltyCases
+     * contract) may call it (`AccessManagedUnauthorized` otherwise).
      * @param orgId The organization (its trust must be initialized).
      * @param delta The change; negative to lower trust.
      * @param reason BondLocked, BondReleased or Liability.

@@ -21,8 +21,10 @@ import {TrustMath} from "../trust/TrustMath.sol";
 /**
  * @title PenaltyCases
  * @notice Flags, trust-weighted community votes, ratification, expulsion or affirmation (see {IPenaltyCases}).
- * @dev UUPS-upgradeable with ERC-7201 namespaced storage. Holds the PENALTY role on the registry (`expel`) and
- * the ledger (`adjustTrust`), and is the ledger's penalty hook. No function loops over members, votes or cases.
+ * @dev UUPS-upgradeable with ERC-7201 namespaced storage. Holds the PENALTY role on the registry (`expel`), and
+ * is the ledger's penalty hook (its only caller of `adjustTrust`). The registry and the ledger are immutables of
+ * the implementation: every implementation of a proxy is built with the same two addresses, and
+ * `_authorizeUpgrade` refuses one that names others. No function loops over members, votes or cases.
  */
 contract PenaltyCases is
     IPenaltyCases,
@@ -36,16 +38,44 @@ contract PenaltyCases is
 
     /// @custom:storage-location erc7201:credence.storage.PenaltyCases
     struct PenaltyCasesStorage {
-        IEntityRegistry registry;
-        ITrustLedger ledger;
         uint256 caseCount;
         PenaltyParameters parameters;
-        mapping(uint256 caseId => Case) cases;
+        mapping(uint256 caseId => StoredCase) cases;
         mapping(uint256 accusedId => uint256 caseId) openCase;
-        mapping(uint256 caseId => mapping(uint256 orgId => bool)) voted;
+        // Who voted: bit `orgId % 256` of word `orgId / 256`. Most votes set a bit in a word already written.
+        mapping(uint256 caseId => mapping(uint256 word => uint256 bits)) voted;
         mapping(uint256 orgId => ReporterRecord) reporters;
         mapping(uint256 caseId => mapping(uint256 recommenderId => bool)) liabilityApplied;
         mapping(uint256 caseId => LiabilityTerms) liabilityTerms;
+    }
+
+    /**
+     * @dev {IPenaltyCases.Case} as stored, in six slots instead of seven, ordered so that a vote reads two: the
+     * first (parties, voting period, state flags) and the second (snapshot and the Expel and Keep tallies; an
+     * Abstain vote also reads the third). A resolution writes the first and the fifth. Organization ids are the
+     * registry's, at most 2^64 - 1 (`EntityRegistryTooManyOrganizations`), so 64 bits hold them.
+     */
+    struct StoredCase {
+        uint64 accusedId;
+        uint64 reporterId;
+        uint48 voteStart;
+        uint48 voteEnd;
+        CaseState resolution;
+        bool finalized;
+        bool ratified;
+        uint48 snapshot;
+        uint96 expelWeight;
+        uint96 keepWeight;
+        uint96 abstainWeight;
+        uint96 quorum;
+        uint64 expelThreshold;
+        address reporter;
+        uint48 ratificationDeadline;
+        uint16 reasonCode;
+        uint64 bond;
+        uint48 resolvedAt;
+        uint64 misuseThreshold;
+        bytes32 evidenceHash;
     }
 
     /// @dev Fixed when a case expels: a later parameter change never alters what recommenders owe. One slot.
@@ -75,8 +105,26 @@ contract PenaltyCases is
         "Ballot(uint256 caseId,uint8 support,address voter,uint256 nonce,uint256 deadline)"
     );
 
-    /// @custom:oz-upgrades-unsafe-allow constructor
-    constructor() {
+    /// @dev The EntityRegistry proxy: an immutable, so reading it costs no storage access. Fixed for the proxy's
+    /// life, as it was in storage (no setter ever existed).
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    IEntityRegistry private immutable REGISTRY;
+
+    /// @dev The TrustLedger proxy, likewise.
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    ITrustLedger private immutable LEDGER;
+
+    /**
+     * @notice Builds an implementation for the proxy that acts on `registry_` and `ledger_`; {initialize} and
+     * upgrades accept only those two.
+     * @param registry_ The EntityRegistry proxy.
+     * @param ledger_ The TrustLedger proxy.
+     * @custom:oz-upgrades-unsafe-allow constructor
+     */
+    constructor(IEntityRegistry registry_, ITrustLedger ledger_) {
+        if (address(registry_) == address(0) || address(ledger_) == address(0)) revert PenaltyCasesZeroAddress();
+        REGISTRY = registry_;
+        LEDGER = ledger_;
         _disableInitializers();
     }
 
@@ -96,10 +144,8 @@ contract PenaltyCases is
         if (authority == address(0) || address(registry_) == address(0) || address(ledger_) == address(0)) {
             revert PenaltyCasesZeroAddress();
         }
+        _checkImplementationAddresses(registry_, ledger_);
         __AccessManaged_init(authority);
-        PenaltyCasesStorage storage $ = _storage();
-        $.registry = registry_;
-        $.ledger = ledger_;
         _setParameters(parameters_);
     }
 
@@ -112,7 +158,7 @@ contract PenaltyCases is
         if (reporterId == accusedId) revert PenaltyCasesSelfFlag(reporterId);
         uint48 barredUntil = $.reporters[reporterId].barredUntil;
         if (barredUntil != 0 && clock() <= barredUntil) revert PenaltyCasesReporterBarred(reporterId, barredUntil);
-        uint256 trust = $.ledger.trustOf(reporterId);
+        uint256 trust = LEDGER.trustOf(reporterId);
         uint256 threshold = $.parameters.reportingThreshold;
         if (trust < threshold) revert PenaltyCasesReporterBelowThreshold(reporterId, trust, threshold);
         _checkFlaggable($, accusedId);
@@ -121,7 +167,7 @@ contract PenaltyCases is
         // The bond is taken after the snapshot, so it changes neither the quorum nor anyone's vote weight.
         uint256 bond = Math.mulDiv(trust, $.parameters.bondShare, TrustMath.ONE);
         if (bond != 0) {
-            int256 applied = $.ledger.adjustTrust(
+            int256 applied = LEDGER.adjustTrust(
                 reporterId,
                 -int256(bond),
                 ITrustLedger.TrustChangeReason.BondLocked,
@@ -142,10 +188,10 @@ contract PenaltyCases is
         bytes32 evidenceHash
     ) external {
         PenaltyCasesStorage storage $ = _storage();
-        if (msg.sender != address($.ledger)) revert PenaltyCasesOnlyLedger(msg.sender);
+        if (msg.sender != address(LEDGER)) revert PenaltyCasesOnlyLedger(msg.sender);
         uint256 open = $.openCase[orgId];
         // A platform signal never blocks a rating: with a case already open it only says so.
-        if (open != 0 || $.registry.statusOf(orgId) != IEntityRegistry.Status.Active) {
+        if (open != 0 || REGISTRY.statusOf(orgId) != IEntityRegistry.Status.Active) {
             emit PlatformSignalIgnored(orgId, contributionId, open);
             return;
         }
@@ -180,7 +226,7 @@ contract PenaltyCases is
 
     /// @inheritdoc IPenaltyCases
     function finalize(uint256 caseId) external {
-        Case storage c = _existing(caseId);
+        StoredCase storage c = _existing(caseId);
         if (c.finalized) revert PenaltyCasesAlreadyFinalized(caseId);
         _checkConcluded(caseId, c);
         _finalize(caseId, c);
@@ -188,7 +234,7 @@ contract PenaltyCases is
 
     /// @inheritdoc IPenaltyCases
     function ratify(uint256 caseId, bool expel, bytes32 reasonHash) external restricted {
-        Case storage c = _existing(caseId);
+        StoredCase storage c = _existing(caseId);
         bool voteExpels = _checkConcluded(caseId, c);
         if (clock() > c.ratificationDeadline) revert PenaltyCasesRatificationClosed(caseId, c.ratificationDeadline);
         if (!c.finalized) _finalize(caseId, c);
@@ -199,7 +245,7 @@ contract PenaltyCases is
 
     /// @inheritdoc IPenaltyCases
     function execute(uint256 caseId) external {
-        Case storage c = _existing(caseId);
+        StoredCase storage c = _existing(caseId);
         bool voteExpels = _checkConcluded(caseId, c);
         if (clock() <= c.ratificationDeadline) revert PenaltyCasesRatificationOpen(caseId, c.ratificationDeadline);
         if (!c.finalized) _finalize(caseId, c);
@@ -209,23 +255,23 @@ contract PenaltyCases is
     /// @inheritdoc IPenaltyCases
     function applyLiability(uint256 caseId, uint256 recommenderId) external returns (uint256 amount) {
         PenaltyCasesStorage storage $ = _storage();
-        Case storage c = _existing(caseId);
+        StoredCase storage c = _existing(caseId);
         if (c.resolution != CaseState.Executed) {
             revert PenaltyCasesUnexpectedState(caseId, _state(c), CaseState.Executed);
         }
         if ($.liabilityApplied[caseId][recommenderId]) {
             revert PenaltyCasesLiabilityAlreadyApplied(caseId, recommenderId);
         }
-        if ($.registry.recommendation(c.accusedId, recommenderId).recommendedAt == 0) {
+        if (REGISTRY.recommendation(c.accusedId, recommenderId).recommendedAt == 0) {
             revert PenaltyCasesNotLiable(caseId, recommenderId);
         }
         LiabilityTerms memory terms = $.liabilityTerms[caseId];
         if (!terms.liable) revert PenaltyCasesLiabilityWindowPassed(caseId, terms.activatedAt);
         $.liabilityApplied[caseId][recommenderId] = true;
         // A recommender that has since left (expelled) has nothing left to lose.
-        if ($.registry.statusOf(recommenderId) != IEntityRegistry.Status.Active) return 0;
-        uint256 loss = Math.mulDiv($.ledger.trustOf(recommenderId), terms.share, TrustMath.ONE);
-        int256 applied = $.ledger.adjustTrust(
+        if (REGISTRY.statusOf(recommenderId) != IEntityRegistry.Status.Active) return 0;
+        uint256 loss = Math.mulDiv(LEDGER.trustOf(recommenderId), terms.share, TrustMath.ONE);
+        int256 applied = LEDGER.adjustTrust(
             recommenderId,
             -int256(loss),
             ITrustLedger.TrustChangeReason.Liability,
@@ -249,7 +295,30 @@ contract PenaltyCases is
 
     /// @inheritdoc IPenaltyCases
     function getCase(uint256 caseId) external view returns (Case memory) {
-        return _existing(caseId);
+        StoredCase storage c = _existing(caseId);
+        return
+            Case({
+                accusedId: c.accusedId,
+                reporterId: c.reporterId,
+                reporter: c.reporter,
+                snapshot: c.snapshot,
+                voteStart: c.voteStart,
+                voteEnd: c.voteEnd,
+                ratificationDeadline: c.ratificationDeadline,
+                resolvedAt: c.resolvedAt,
+                bond: c.bond,
+                reasonCode: c.reasonCode,
+                resolution: c.resolution,
+                finalized: c.finalized,
+                ratified: c.ratified,
+                quorum: c.quorum,
+                expelWeight: c.expelWeight,
+                expelThreshold: c.expelThreshold,
+                keepWeight: c.keepWeight,
+                abstainWeight: c.abstainWeight,
+                misuseThreshold: c.misuseThreshold,
+                evidenceHash: c.evidenceHash
+            });
     }
 
     /// @inheritdoc IPenaltyCases
@@ -259,7 +328,7 @@ contract PenaltyCases is
 
     /// @inheritdoc IPenaltyCases
     function hasVoted(uint256 caseId, uint256 orgId) external view returns (bool) {
-        return _storage().voted[caseId][orgId];
+        return _storage().voted[caseId][orgId >> 8] & (1 << (orgId & 0xff)) != 0;
     }
 
     /// @inheritdoc IPenaltyCases
@@ -269,12 +338,12 @@ contract PenaltyCases is
 
     /// @notice The entity registry the cases act on.
     function registry() external view returns (IEntityRegistry) {
-        return _storage().registry;
+        return REGISTRY;
     }
 
     /// @notice The trust ledger that weighs the votes.
     function ledger() external view returns (ITrustLedger) {
-        return _storage().ledger;
+        return LEDGER;
     }
 
     /// @inheritdoc IPenaltyCases
@@ -294,7 +363,7 @@ contract PenaltyCases is
 
     /// @inheritdoc IPenaltyCases
     function version() external pure virtual returns (string memory) {
-        return "1.0.0";
+        return "1.1.0";
     }
 
     /// @notice The EIP-712 domain separator of signed ballots.
@@ -342,9 +411,10 @@ contract PenaltyCases is
         uint48 voteStart = now_ + p.votingDelay;
         uint48 voteEnd = voteStart + p.votingPeriod;
         caseId = ++$.caseCount;
-        Case storage c = $.cases[caseId];
-        c.accusedId = accusedId;
-        c.reporterId = reporterId;
+        StoredCase storage c = $.cases[caseId];
+        // Registry ids: at most 2^64 - 1 (see {StoredCase}).
+        c.accusedId = uint64(accusedId);
+        c.reporterId = uint64(reporterId);
         c.reporter = msg.sender;
         c.snapshot = snapshot;
         c.voteStart = voteStart;
@@ -352,14 +422,14 @@ contract PenaltyCases is
         c.ratificationDeadline = voteEnd + p.ratificationWindow;
         c.reasonCode = reasonCode;
         c.evidenceHash = evidenceHash;
-        c.quorum = Math.mulDiv($.ledger.totalTrustAt(snapshot), p.quorumShare, TrustMath.ONE).toUint96();
+        c.quorum = Math.mulDiv(LEDGER.totalTrustAt(snapshot), p.quorumShare, TrustMath.ONE).toUint96();
         c.expelThreshold = p.expelThreshold;
         c.misuseThreshold = p.misuseThreshold;
         $.openCase[accusedId] = caseId;
     }
 
     function _emitOpened(PenaltyCasesStorage storage $, uint256 caseId) private {
-        Case storage c = $.cases[caseId];
+        StoredCase storage c = $.cases[caseId];
         emit CaseOpened(
             caseId,
             c.accusedId,
@@ -376,7 +446,7 @@ contract PenaltyCases is
     }
 
     function _checkFlaggable(PenaltyCasesStorage storage $, uint256 accusedId) private view {
-        IEntityRegistry.Status status = $.registry.statusOf(accusedId);
+        IEntityRegistry.Status status = REGISTRY.statusOf(accusedId);
         if (status != IEntityRegistry.Status.Active) revert PenaltyCasesAccusedNotActive(accusedId, uint8(status));
         uint256 open = $.openCase[accusedId];
         if (open != 0) revert PenaltyCasesCaseAlreadyOpen(accusedId, open);
@@ -402,7 +472,7 @@ contract PenaltyCases is
 
     function _castVote(uint256 caseId, uint8 support, address voter) private returns (uint256 weight) {
         PenaltyCasesStorage storage $ = _storage();
-        Case storage c = _existing(caseId);
+        StoredCase storage c = _existing(caseId);
         CaseState current = _state(c);
         if (current != CaseState.Active) revert PenaltyCasesUnexpectedState(caseId, current, CaseState.Active);
         if (support > uint8(VoteType.Abstain)) revert PenaltyCasesInvalidVoteType(support);
@@ -411,10 +481,13 @@ contract PenaltyCases is
         // The reporter has spoken by flagging, with its bond at stake; its vote would also shield it from the
         // misuse inquiry, which weighs the community's Expel share.
         if (voterOrgId == c.reporterId) revert PenaltyCasesReporterCannotVote(caseId, voterOrgId);
-        if ($.voted[caseId][voterOrgId]) revert PenaltyCasesAlreadyVoted(caseId, voterOrgId);
-        weight = $.ledger.trustAt(voterOrgId, c.snapshot);
+        mapping(uint256 => uint256) storage voted = $.voted[caseId];
+        uint256 bits = voted[voterOrgId >> 8];
+        uint256 bit = 1 << (voterOrgId & 0xff);
+        if (bits & bit != 0) revert PenaltyCasesAlreadyVoted(caseId, voterOrgId);
+        weight = LEDGER.trustAt(voterOrgId, c.snapshot);
         if (weight == 0) revert PenaltyCasesNoWeight(caseId, voterOrgId);
-        $.voted[caseId][voterOrgId] = true;
+        voted[voterOrgId >> 8] = bits | bit;
         // Each weight is at most 1e18; their sum is at most the total trust (< 2^96 for up to 79 billion members).
         if (support == uint8(VoteType.Expel)) c.expelWeight += uint96(weight);
         else if (support == uint8(VoteType.Keep)) c.keepWeight += uint96(weight);
@@ -423,7 +496,7 @@ contract PenaltyCases is
     }
 
     /// @dev Reverts unless voting is over and the case is unresolved; returns whether the vote says expel.
-    function _checkConcluded(uint256 caseId, Case storage c) private view returns (bool voteExpels) {
+    function _checkConcluded(uint256 caseId, StoredCase storage c) private view returns (bool voteExpels) {
         CaseState current = _state(c);
         if (current != CaseState.Succeeded && current != CaseState.Defeated) {
             revert PenaltyCasesUnexpectedState(caseId, current, CaseState.Succeeded);
@@ -431,13 +504,13 @@ contract PenaltyCases is
         return current == CaseState.Succeeded;
     }
 
-    function _finalize(uint256 caseId, Case storage c) private {
+    function _finalize(uint256 caseId, StoredCase storage c) private {
         c.finalized = true;
         emit CaseFinalized(caseId, _voteOutcome(c), c.expelWeight, c.keepWeight, c.abstainWeight, c.quorum);
     }
 
     /// @dev Ends the case: expulsion (bond back to the reporter) or affirmation (inquiry into the reporter).
-    function _resolve(uint256 caseId, Case storage c, bool expel) private {
+    function _resolve(uint256 caseId, StoredCase storage c, bool expel) private {
         PenaltyCasesStorage storage $ = _storage();
         c.resolution = expel ? CaseState.Executed : CaseState.Dismissed;
         c.resolvedAt = clock();
@@ -445,21 +518,21 @@ contract PenaltyCases is
         emit CaseResolved(caseId, c.accusedId, expel, c.ratified);
         if (expel) {
             PenaltyParameters storage p = $.parameters;
-            uint48 activatedAt = $.registry.organization(c.accusedId).activatedAt;
+            uint48 activatedAt = REGISTRY.organization(c.accusedId).activatedAt;
             $.liabilityTerms[caseId] = LiabilityTerms({
                 share: p.liabilityShare,
                 activatedAt: activatedAt,
                 liable: uint256(c.resolvedAt) <= uint256(activatedAt) + p.liabilityWindow
             });
-            $.registry.expel(c.accusedId, bytes32(caseId));
-            _releaseBond($, caseId, c);
+            REGISTRY.expel(c.accusedId, bytes32(caseId));
+            _releaseBond(caseId, c);
         } else {
             _inquire($, caseId, c);
         }
     }
 
     /// @dev Affirmation: a flag the community hardly backed is a misuse (bond forfeited, counted, maybe barred).
-    function _inquire(PenaltyCasesStorage storage $, uint256 caseId, Case storage c) private {
+    function _inquire(PenaltyCasesStorage storage $, uint256 caseId, StoredCase storage c) private {
         uint256 reporterId = c.reporterId;
         if (reporterId == 0) return; // The platform's automatic flags carry no bond and no record.
         uint256 decided = uint256(c.expelWeight) + c.keepWeight;
@@ -468,7 +541,7 @@ contract PenaltyCases is
         // Misuse is judged only on a vote that reached its quorum and decided something (Expel or Keep):
         // silence, or abstention alone, is no verdict on the flag.
         if (decided == 0 || decided + c.abstainWeight < c.quorum || expelShare >= c.misuseThreshold) {
-            _releaseBond($, caseId, c);
+            _releaseBond(caseId, c);
             return;
         }
         emit BondForfeited(caseId, reporterId, c.bond, expelShare);
@@ -484,11 +557,11 @@ contract PenaltyCases is
         emit ReporterMisuseRecorded(reporterId, record.misuses, record.barredUntil);
     }
 
-    function _releaseBond(PenaltyCasesStorage storage $, uint256 caseId, Case storage c) private {
+    function _releaseBond(uint256 caseId, StoredCase storage c) private {
         uint256 bond = c.bond;
         // An expelled reporter has no trust to give back to.
-        if (bond == 0 || $.registry.statusOf(c.reporterId) != IEntityRegistry.Status.Active) return;
-        int256 applied = $.ledger.adjustTrust(
+        if (bond == 0 || REGISTRY.statusOf(c.reporterId) != IEntityRegistry.Status.Active) return;
+        int256 applied = LEDGER.adjustTrust(
             c.reporterId,
             int256(bond),
             ITrustLedger.TrustChangeReason.BondReleased,
@@ -498,7 +571,7 @@ contract PenaltyCases is
         emit BondReleased(caseId, c.reporterId, uint256(applied));
     }
 
-    function _state(Case storage c) private view returns (CaseState) {
+    function _state(StoredCase storage c) private view returns (CaseState) {
         if (c.accusedId == 0) return CaseState.None;
         if (c.resolution != CaseState.None) return c.resolution;
         uint48 now_ = clock();
@@ -508,7 +581,7 @@ contract PenaltyCases is
     }
 
     /// @dev Succeeded when the cast weight reaches the quorum and Expel reaches its share of Expel + Keep.
-    function _voteOutcome(Case storage c) private view returns (CaseState) {
+    function _voteOutcome(StoredCase storage c) private view returns (CaseState) {
         uint256 cast = uint256(c.expelWeight) + c.keepWeight + c.abstainWeight;
         uint256 decided = uint256(c.expelWeight) + c.keepWeight;
         bool expel =
@@ -519,15 +592,30 @@ contract PenaltyCases is
         return expel ? CaseState.Succeeded : CaseState.Defeated;
     }
 
-    function _existing(uint256 caseId) private view returns (Case storage c) {
+    function _existing(uint256 caseId) private view returns (StoredCase storage c) {
         c = _storage().cases[caseId];
         if (c.accusedId == 0) revert PenaltyCasesUnknownCase(caseId);
     }
 
-    function _activeOrganizationOf(address account) private view returns (uint256 orgId) {
-        IEntityRegistry registry_ = _storage().registry;
-        if (!registry_.isActiveMember(account)) revert PenaltyCasesNotActiveMember(account);
-        return registry_.organizationOf(account);
+    /// @dev The account's Active organization, in one call to the registry.
+    function _activeOrganizationOf(address account) private view returns (uint256) {
+        try REGISTRY.activeOrganizationOf(account) returns (uint256 orgId) {
+            return orgId;
+        } catch (bytes memory reason) {
+            if (bytes4(reason) == IEntityRegistry.EntityRegistryNotActiveMember.selector) {
+                revert PenaltyCasesNotActiveMember(account);
+            }
+            // Any other failure is the registry's own: pass it on unchanged.
+            assembly ("memory-safe") {
+                revert(add(reason, 0x20), mload(reason))
+            }
+        }
+    }
+
+    /// @dev Reverts unless `registry_` and `ledger_` are the addresses this implementation was built with.
+    function _checkImplementationAddresses(IEntityRegistry registry_, ITrustLedger ledger_) private view {
+        if (registry_ != REGISTRY) revert PenaltyCasesAddressMismatch(address(REGISTRY), address(registry_));
+        if (ledger_ != LEDGER) revert PenaltyCasesAddressMismatch(address(LEDGER), address(ledger_));
     }
 
     function _setParameters(PenaltyParameters calldata p) private {
@@ -559,8 +647,25 @@ contract PenaltyCases is
         if (value > MAX_DURATION) revert PenaltyCasesInvalidParameter(name, value);
     }
 
-    /// @dev Upgrades are authorized by the AccessManager (ADMIN role by deployment).
-    function _authorizeUpgrade(address) internal override restricted {}
+    /**
+     * @dev Upgrades are authorized by the AccessManager (ADMIN role by deployment), to an implementation built for
+     * the same registry and ledger: one that answers `registry()` and `ledger()` with others is refused, so an
+     * upgrade cannot silently move the cases to other contracts.
+     */
+    function _authorizeUpgrade(address newImplementation) internal override restricted {
+        _checkAddressOf(newImplementation, PenaltyCases.registry.selector, address(REGISTRY));
+        _checkAddressOf(newImplementation, PenaltyCases.ledger.selector, address(LEDGER));
+    }
+
+    /// @dev Reverts if `target` answers the view `selector` with an address other than `expected`. Only an answer
+    /// that is an address counts: anything else is not a PenaltyCases, and is left to the UUPS checks that follow.
+    function _checkAddressOf(address target, bytes4 selector, address expected) private view {
+        (bool ok, bytes memory answer) = target.staticcall(abi.encodeWithSelector(selector));
+        if (!ok || answer.length < 32) return;
+        uint256 word = uint256(bytes32(answer));
+        if (word >> 160 != 0) return;
+        if (address(uint160(word)) != expected) revert PenaltyCasesAddressMismatch(expected, address(uint160(word)));
+    }
 
     function _storage() private pure returns (PenaltyCasesStorage storage $) {
         assembly ("memory-safe") {

@@ -31,7 +31,9 @@ contract EntityRegistry is IEntityRegistry, Initializable, AccessManagedUpgradea
         mapping(address account => uint256 orgId) orgOf;
         mapping(bytes2 code => Country) countries;
         mapping(uint256 candidateId => mapping(uint256 recommenderId => Recommendation)) recommendations;
-        mapping(uint256 candidateId => uint256[] recommenderIds) recommenders;
+        // Recommender ids in order, four 64-bit ids to a slot (id i in slot i / 4, bits 64 * (i % 4) up); their
+        // count is the candidate's recommendationCount, so there is no length slot to write.
+        mapping(uint256 candidateId => mapping(uint256 quad => uint256 ids)) recommenders;
     }
 
     // keccak256(abi.encode(uint256(keccak256("credence.storage.EntityRegistry")) - 1)) & ~bytes32(uint256(0xff))
@@ -39,6 +41,9 @@ contract EntityRegistry is IEntityRegistry, Initializable, AccessManagedUpgradea
 
     /// @dev The most recommendations criteria may allow; keeps liability bookkeeping bounded.
     uint16 private constant MAX_RECOMMENDATIONS_LIMIT = 64;
+
+    /// @dev The highest organization id: ids are packed in 64 bits (recommenders here, cases in PenaltyCases).
+    uint256 private constant MAX_ORGANIZATIONS = type(uint64).max;
 
     modifier onlyOrganizationAdmin(uint256 orgId) {
         _checkOrganizationAdmin(orgId);
@@ -113,9 +118,11 @@ contract EntityRegistry is IEntityRegistry, Initializable, AccessManagedUpgradea
             weight: uint64(weight),
             recommendedAt: _clock()
         });
-        $.recommenders[candidateId].push(recommenderId);
+        uint256 index = candidate.recommendationCount;
+        // Ids are at most MAX_ORGANIZATIONS (see {_join}): 64 bits hold them.
+        $.recommenders[candidateId][index >> 2] |= recommenderId << ((index & 3) << 6);
         // Bounded by maxRecommendations * 1e18 <= 64e18, far below 2^96.
-        ++candidate.recommendationCount;
+        candidate.recommendationCount = uint16(index + 1);
         candidate.recommendationWeightSum += uint96(weight);
         candidate.recommendationScoreSum += uint96((weight * score) / TrustMath.ONE);
 
@@ -306,8 +313,14 @@ contract EntityRegistry is IEntityRegistry, Initializable, AccessManagedUpgradea
     }
 
     /// @inheritdoc IEntityRegistry
-    function recommendersOf(uint256 candidateId) external view returns (uint256[] memory) {
-        return _storage().recommenders[candidateId];
+    function recommendersOf(uint256 candidateId) external view returns (uint256[] memory ids) {
+        EntityRegistryStorage storage $ = _storage();
+        uint256 count = $.organizations[candidateId].recommendationCount;
+        ids = new uint256[](count);
+        // Bounded by maxRecommendations (at most 64), like the array it replaces.
+        for (uint256 i = 0; i < count; ++i) {
+            ids[i] = uint64($.recommenders[candidateId][i >> 2] >> ((i & 3) << 6));
+        }
     }
 
     /// @inheritdoc IEntityRegistry
@@ -346,7 +359,7 @@ contract EntityRegistry is IEntityRegistry, Initializable, AccessManagedUpgradea
 
     /// @inheritdoc IEntityRegistry
     function version() external pure virtual returns (string memory) {
-        return "1.0.0";
+        return "1.1.0";
     }
 
     // ------------------------------------------------------------------ internals
@@ -371,7 +384,9 @@ contract EntityRegistry is IEntityRegistry, Initializable, AccessManagedUpgradea
             revert EntityRegistryDuplicateIdentity(identityHash, existing);
         }
 
-        orgId = ++$.organizationCount;
+        orgId = $.organizationCount + 1;
+        if (orgId > MAX_ORGANIZATIONS) revert EntityRegistryTooManyOrganizations(MAX_ORGANIZATIONS);
+        $.organizationCount = orgId;
         $.byIdentity[identityHash] = orgId;
         _bind(orgId, admin);
         Organization storage org = $.organizations[orgId];

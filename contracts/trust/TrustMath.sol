@@ -60,13 +60,17 @@ library TrustMath {
      */
     function decay(uint256 value, uint256 baseline, uint256 elapsed, uint256 halfLife) internal pure returns (uint256) {
         if (value <= baseline || elapsed == 0) return value;
-        return baseline + Math.mulDiv(value - baseline, decayFactor(elapsed, halfLife), ONE);
+        // The factor is at most ONE < 2^60, so for any value below 2^196 the product cannot overflow and plain
+        // arithmetic rounds exactly as Math.mulDiv does (the ledger's values are at most ONE).
+        return baseline + ((value - baseline) * decayFactor(elapsed, halfLife)) / ONE;
     }
 
     /**
      * @notice One step of the asymmetric moving average: `T + rate * weight * (score - T)`, where the rate is
      * `gainRate` when the score is above the trust and `lossRate` (larger) when it is below.
      * @param weight The rater's weight in [0, ONE]: ONE for the platform, the rater's trust for a peer.
+     * Trust, score, rates and weight are at most ONE (< 2^60) in the ledger, so the triple products stay below 2^180
+     * and plain arithmetic rounds exactly as Math.mulDiv does; inputs must stay below 2^85 each.
      */
     function evolve(
         uint256 trust,
@@ -76,10 +80,10 @@ library TrustMath {
         uint256 weight
     ) internal pure returns (uint256) {
         if (score >= trust) {
-            return trust + Math.mulDiv(score - trust, gainRate * weight, ONE * ONE);
+            return trust + ((score - trust) * gainRate * weight) / (ONE * ONE);
         }
         // Rounds the loss down: trust never drops below the score it moves towards.
-        return trust - Math.mulDiv(trust - score, lossRate * weight, ONE * ONE);
+        return trust - ((trust - score) * lossRate * weight) / (ONE * ONE);
     }
 
     /**

@@ -71,7 +71,8 @@ export default buildModule("Credence", (m) => {
 
   m.call(ledger, "setRegistry", [registry]);
 
-  const penaltyImplementation = m.contract("PenaltyCases", [], { id: "PenaltyCasesImplementation" });
+  // Built for this registry and ledger: they are immutables of the implementation.
+  const penaltyImplementation = m.contract("PenaltyCases", [registry, ledger], { id: "PenaltyCasesImplementation" });
   const penaltyProxy = m.contract(
     "CredenceProxy",
     [
@@ -88,7 +89,7 @@ export default buildModule("Credence", (m) => {
   }
   const targets = { TrustLedger: ledger, EntityRegistry: registry, PenaltyCases: penalty } as const;
   for (const contract of Object.keys(targets) as RestrictedContract[]) {
-    for (const role of [Role.ASSESSOR, Role.REGISTRY, Role.PENALTY, Role.RATIFIER]) {
+    for (const role of [Role.ASSESSOR, Role.PENALTY, Role.RATIFIER]) {
       const selectors = selectorsFor(contract, role);
       if (selectors.length === 0) continue;
       m.call(manager, "setTargetFunctionRole", [targets[contract], selectors, role], {
@@ -97,7 +98,6 @@ export default buildModule("Credence", (m) => {
     }
   }
   m.call(manager, "grantRole", [Role.ASSESSOR, assessor, 0], { id: "grant_ASSESSOR" });
-  m.call(manager, "grantRole", [Role.REGISTRY, registry, 0], { id: "grant_REGISTRY" });
   m.call(manager, "grantRole", [Role.PENALTY, penalty, 0], { id: "grant_PENALTY" });
   m.call(manager, "grantRole", [Role.RATIFIER, ratifier, 0], { id: "grant_RATIFIER" });
 

@@ -17,6 +17,11 @@
  * any population and activated only in their round, so at every size the measured calls see the same history
  * (one trust checkpoint, no prior rating), the same blocks elapsed since it (trust decay costs gas by elapsed
  * blocks), the same small organization ids (calldata gas), a fresh contribution, a fresh case and a first vote.
+ * The total's history is packed two checkpoints to a slot, so a rating's cost also depends on whether it starts a
+ * slot of that history or fills one, which the number of blocks the population took decides: before each round,
+ * the total's checkpoint count is made even (one `applyDecay` of the reporter when it is odd), so that at every
+ * size the measured rating starts a slot of both its organization's history and the total's, as the gas
+ * snapshot's rating does.
  */
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
@@ -36,6 +41,7 @@ import { requestJoin } from "../../src/actions/requestJoin.js";
 import { CaseState, Level, ONE, Role, VoteType, enumName } from "../../src/constants.js";
 import { countryCode, toFixed } from "../../src/fixedPoint.js";
 import type { EntityRegistry, Populator } from "../../types/index.js";
+import { totalCheckpointCount } from "../lib/totalCheckpoints.js";
 
 /** The community sizes of a full run, and of a quick one. */
 export const FULL_SIZES = [10, 1_000, 100_000] as const;
@@ -175,6 +181,13 @@ async function run(connection: Connection, sizes: number[], log: (line: string) 
     if (organizations !== size) throw new Error(`scale: ${organizations} organizations, expected ${size}`);
     log(`scale: ${size.toLocaleString("en-US")} organizations (populated in ${seconds.toFixed(1)} s); measuring`);
 
+    // The same parity of the total's checkpoint count at every size (see the header).
+    if ((await totalCheckpointCount(ethers.provider, await ledger.getAddress())) % 2n === 1n) {
+      await (await ledger.connect(governance).applyDecay(reporterId)).wait();
+      if ((await totalCheckpointCount(ethers.provider, await ledger.getAddress())) % 2n === 1n) {
+        throw new Error("scale: applyDecay of the reporter did not checkpoint the total");
+      }
+    }
     // The round: the same transactions in the same blocks relative to the activations at every size.
     const { voter, ratedId, voterId } = rounds[i];
     await activate({ registry, assessor: governance, orgId: ratedId, ...GRADES });
@@ -251,7 +264,8 @@ async function run(connection: Connection, sizes: number[], log: (line: string) 
     conditions:
       `Each size has its own rated and voting organizations, registered before any population and activated in ` +
       `their round, so every measured call sees the same trust history, the same blocks elapsed since it, the same ` +
-      `organization-id widths, a fresh contribution and a fresh case voted on first.`,
+      `organization-id widths, a fresh contribution and a fresh case voted on first; the total's checkpoint count ` +
+      `is made even before each round, so that every measured rating starts a slot of the total's packed history.`,
     caseOutcome: outcomes[0],
   };
 }

@@ -13,7 +13,7 @@ import { network } from "hardhat";
 import { CaseState, Level, ONE, Role, TrustChangeReason } from "../../src/constants.js";
 import { defaultEntryCriteria, defaultPenaltyParameters, defaultTrustParameters } from "../../src/defaults.js";
 import { countryCode, toFixed } from "../../src/fixedPoint.js";
-import { type RestrictedContract, restrictedFunctions } from "../../src/roles.js";
+import { callerCheckedFunctions, type RestrictedContract, restrictedFunctions } from "../../src/roles.js";
 import { deploySuite, joinAndActivate, newIdentity, profileOf } from "../helpers/fixtures.js";
 
 /**
@@ -22,9 +22,11 @@ import { deploySuite, joinAndActivate, newIdentity, profileOf } from "../helpers
  * with `AccessManagedUnauthorized(caller)`, and lets the signer that holds it through. Each signer holds exactly one
  * role (or none), so a cell that passes cannot be explained by another role the signer also holds. In the
  * deployment the PENALTY role belongs to the PenaltyCases contract; the matrix grants it to a test signer as well,
- * so that the ledger's and the registry's PENALTY functions can be called directly. A last group proves
- * src/roles.ts lists every function that is gated: any function that rejects an unprivileged signer with
- * `AccessManagedUnauthorized` must be listed.
+ * so that the registry's PENALTY function can be called directly. The ledger's hooks (`initializeTrust`,
+ * `clearTrust`, `adjustTrust`) are not `restricted`: they accept only the contract the ledger names
+ * (`callerCheckedFunctions` of src/roles.ts), which a group below calls as that contract (impersonated) and as
+ * every role. A last group proves src/roles.ts lists every function that is gated: any function that rejects an
+ * unprivileged signer with `AccessManagedUnauthorized` must be listed.
  */
 
 const connection = await network.create();
@@ -48,7 +50,6 @@ const stringify = (value: object): unknown =>
 const callers = [
   { label: "ADMIN", role: Role.ADMIN as bigint | undefined },
   { label: "ASSESSOR", role: Role.ASSESSOR as bigint | undefined },
-  { label: "REGISTRY", role: Role.REGISTRY as bigint | undefined },
   { label: "PENALTY", role: Role.PENALTY as bigint | undefined },
   { label: "RATIFIER", role: Role.RATIFIER as bigint | undefined },
   { label: "no role", role: undefined as bigint | undefined },
@@ -59,8 +60,7 @@ const roleName = (role: bigint) => callers.find((c) => c.role === role)!.label;
 const allRoles = Object.values(Role) as bigint[];
 
 async function deployMatrix() {
-  const [admin, assessor, registryRole, penalty, ratifier, outsider, alice, bob, carol, newcomer] =
-    await ethers.getSigners();
+  const [admin, assessor, penalty, ratifier, outsider, alice, bob, carol, newcomer] = await ethers.getSigners();
   // A dedicated assessor and ratifier: by default the Ignition module grants both roles to account 0, the admin.
   const suite = await deploySuite(connection, {
     assessor: assessor.address,
@@ -68,7 +68,6 @@ async function deployMatrix() {
     penaltyParameters: stringify(penaltyParameters),
   });
   const { manager, registry, penalty: penaltyCases } = suite;
-  await manager.connect(admin).grantRole(Role.REGISTRY, registryRole.address, 0);
   await manager.connect(admin).grantRole(Role.PENALTY, penalty.address, 0);
 
   const active = await joinAndActivate(suite, alice, assessor);
@@ -85,14 +84,16 @@ async function deployMatrix() {
   // Fresh first-version implementations, so that an authorized upgradeToAndCall has a valid target.
   const ledgerImplementation = await ethers.deployContract("TrustLedger");
   const registryImplementation = await ethers.deployContract("EntityRegistry");
-  const penaltyImplementation = await ethers.deployContract("PenaltyCases");
+  const penaltyImplementation = await ethers.deployContract("PenaltyCases", [
+    await registry.getAddress(),
+    await suite.ledger.getAddress(),
+  ]);
   // Another manager, the destination of an authority change.
   const newManager = await ethers.deployContract("CredenceAccessManager", [admin.address]);
 
   const signers: Record<string, HardhatEthersSigner> = {
     ADMIN: admin,
     ASSESSOR: assessor,
-    REGISTRY: registryRole,
     PENALTY: penalty,
     RATIFIER: ratifier,
     "no role": outsider,
@@ -131,14 +132,8 @@ const argumentsOf: { [C in RestrictedContract]: Record<keyof (typeof restrictedF
     setRegistry: async (m) => [await m.registry.getAddress()],
     setPenaltyHook: () => [ZeroAddress],
     upgradeToAndCall: async (m) => [await m.ledgerImplementation.getAddress(), "0x"],
-    initializeTrust: () => [
-      99n,
-      { preTrust: toFixed("0.5"), legal: Level.High, capability: Level.Medium, indirect: toFixed("0.8") },
-    ],
-    clearTrust: (m) => [m.active, REASON],
     rate: (m) => [rating(m.active, "rate")],
     rateBatch: (m) => [[rating(m.active, "batch")]],
-    adjustTrust: (m) => [m.active, -toFixed("0.05"), TrustChangeReason.BondLocked, REASON],
   },
   EntityRegistry: {
     setCountry: () => [
@@ -291,6 +286,58 @@ describe("role matrix", function () {
     });
   }
 
+  describe("the ledger's hooks, taken from one contract each", function () {
+    const hookArguments: Record<keyof (typeof callerCheckedFunctions)["TrustLedger"], Arguments> = {
+      initializeTrust: () => [
+        99n,
+        { preTrust: toFixed("0.5"), legal: Level.High, capability: Level.Medium, indirect: toFixed("0.8") },
+      ],
+      clearTrust: (m) => [m.active, REASON],
+      adjustTrust: (m) => [m.active, -toFixed("0.05"), TrustChangeReason.BondLocked, REASON],
+    };
+
+    for (const [name, view] of Object.entries(callerCheckedFunctions.TrustLedger) as [
+      keyof typeof hookArguments,
+      "registry" | "penaltyHook",
+    ][]) {
+      describe(`TrustLedger.${name}`, function () {
+        it(`lets the ledger's ${view}() through`, async function () {
+          const m = await networkHelpers.loadFixture(deployMatrix);
+          const expected = await m.ledger[view]();
+          // The deployment names the registry proxy and the PenaltyCases proxy.
+          const deployed = view === "registry" ? m.registry : m.penalty;
+          expect(expected).to.equal(await deployed.getAddress());
+          await networkHelpers.impersonateAccount(expected);
+          await networkHelpers.setBalance(expected, ONE);
+          const asContract = await ethers.getSigner(expected);
+          const args = await hookArguments[name](m);
+          const tx = await m.ledger.connect(asContract).getFunction(name)(...args);
+          expect((await tx.wait())?.status).to.equal(1);
+        });
+
+        it("is not gated by the AccessManager (no role is configured for it)", async function () {
+          const m = await networkHelpers.loadFixture(deployMatrix);
+          const selector = m.ledger.interface.getFunction(name)!.selector;
+          // Unconfigured selectors map to ADMIN; ADMIN is refused below all the same.
+          expect(await m.manager.getTargetFunctionRole(await m.ledger.getAddress(), selector)).to.equal(Role.ADMIN);
+        });
+
+        describe("reverts", function () {
+          for (const caller of callers) {
+            it(`when called by ${caller.label}, with AccessManagedUnauthorized`, async function () {
+              const m = await networkHelpers.loadFixture(deployMatrix);
+              const signer = m.signers[caller.label];
+              const args = await hookArguments[name](m);
+              await expect(m.ledger.connect(signer).getFunction(name)(...args))
+                .to.be.revertedWithCustomError(m.ledger, "AccessManagedUnauthorized")
+                .withArgs(signer.address);
+            });
+          }
+        });
+      });
+    }
+  });
+
   describe("setAuthority", function () {
     // AccessManaged's own hook: not `restricted`, so not in src/roles.ts, but callable only by the current
     // authority itself. Governance reaches it through AccessManager.updateAuthority, which is ADMIN-only.
@@ -336,6 +383,9 @@ describe("role matrix", function () {
   describe("coverage", function () {
     /** Gated functions that are deliberately not in src/roles.ts (tested in the setAuthority group above). */
     const gatedByTheAuthorityItself = ["setAuthority"];
+    /** Functions that answer a wrong caller with AccessManagedUnauthorized without asking the manager. */
+    const callerChecked = (contract: RestrictedContract): string[] =>
+      contract === "TrustLedger" ? Object.keys(callerCheckedFunctions.TrustLedger) : [];
 
     for (const contract of Object.keys(restrictedFunctions) as RestrictedContract[]) {
       it(`src/roles.ts lists every function of ${contract} gated by the AccessManager`, async function () {
@@ -361,7 +411,11 @@ describe("role matrix", function () {
         // The probe must have reached the state-changing functions (initialize, upgradeToAndCall at least).
         expect(probed).to.include.members(["initialize", "upgradeToAndCall"]);
         expect(gated.sort()).to.deep.equal(
-          [...Object.keys(restrictedFunctions[contract]), ...gatedByTheAuthorityItself].sort(),
+          [
+            ...Object.keys(restrictedFunctions[contract]),
+            ...gatedByTheAuthorityItself,
+            ...callerChecked(contract),
+          ].sort(),
         );
       });
     }

@@ -91,35 +91,20 @@ const rating = (orgId: bigint, label: string, quality = toFixed("0.9")) => ({
 /**
  * A community with some of everything the three proxies store: Active organizations with members, a profile
  * edit, recommendations, platform and peer ratings (trust history and the total's), non-default parameters,
- * entry criteria, a new country and a penalty hook; a dismissed penalty case (a vote, a ratification, a forfeited
+ * entry criteria, a new country and the penalty hook (PenaltyCases, the only caller of `adjustTrust`); a dismissed penalty case (a vote, a ratification, a forfeited
  * bond and a reporter's misuse record) and an open one (dave's organization reports bob's; alice's voted by
  * signature, a used nonce; erin's has yet to vote). Then a V2 mock for each proxy: a subclass of the first
  * implementation that changes `version()` (virtual) and adds `upgradedMarker()`.
  */
 async function deployUpgrades() {
-  const [
-    admin,
-    assessor,
-    registryRole,
-    penaltyRole,
-    outsider,
-    alice,
-    alice2,
-    bob,
-    carol,
-    dave,
-    hook,
-    ratifier,
-    relayer,
-    erin,
-  ] = await ethers.getSigners();
+  const [admin, assessor, penaltyRole, outsider, alice, alice2, bob, carol, dave, ratifier, relayer, erin] =
+    await ethers.getSigners();
   const suite = await deploySuite(connection, {
     assessor: assessor.address,
     ratifier: ratifier.address,
     penaltyParameters: stringify(penaltyParameters),
   });
   const { manager, ledger, registry, penalty: penaltyCases } = suite;
-  await manager.connect(admin).grantRole(Role.REGISTRY, registryRole.address, 0);
   // PENALTY belongs to the PenaltyCases contract; a test signer holds it too, to call expel directly.
   await manager.connect(admin).grantRole(Role.PENALTY, penaltyRole.address, 0);
 
@@ -164,7 +149,7 @@ async function deployUpgrades() {
   await registry.connect(bob).recommend(carolOrg, toFixed("0.9"));
 
   await ledger.connect(admin).setParameters({ ...defaultTrustParameters, gainRate: toFixed("0.12"), halfLife: 5000n });
-  await ledger.connect(admin).setPenaltyHook(hook.address);
+  expect(await ledger.penaltyHook()).to.equal(await penaltyCases.getAddress());
   await registry.connect(admin).setEntryCriteria({ ...defaultEntryCriteria, maxRecommendations: 20n });
   await registry.connect(admin).setCountry(countryCode("IT"), {
     dataPrivacy: toFixed("0.7"),
@@ -181,13 +166,16 @@ async function deployUpgrades() {
   const penaltyImplementation = await implementationOf(penaltyCases);
   const ledgerV2 = (await ethers.deployContract("TrustLedgerV2Mock")) as unknown as TrustLedgerV2Mock;
   const registryV2 = (await ethers.deployContract("EntityRegistryV2Mock")) as unknown as EntityRegistryV2Mock;
-  const penaltyV2 = (await ethers.deployContract("PenaltyCasesV2Mock")) as unknown as PenaltyCasesV2Mock;
+  // PenaltyCases' registry and ledger are immutables: its V2 is built with the same proxies.
+  const penaltyV2 = (await ethers.deployContract("PenaltyCasesV2Mock", [
+    await registry.getAddress(),
+    await ledger.getAddress(),
+  ])) as unknown as PenaltyCasesV2Mock;
 
   return {
     ...suite,
     admin,
     assessor,
-    registryRole,
     penaltyRole,
     outsider,
     alice,
@@ -195,7 +183,6 @@ async function deployUpgrades() {
     bob,
     carol,
     dave,
-    hook,
     ratifier,
     relayer,
     erin,
@@ -331,7 +318,7 @@ describe("upgrades", function () {
         const f = await networkHelpers.loadFixture(deployUpgrades);
         const target = proxy(f);
         const newImplementation = await v2(f).getAddress();
-        expect(await target.getFunction("version")()).to.equal("1.0.0");
+        expect(await target.getFunction("version")()).to.equal("1.1.0");
 
         await expect(target.connect(f.admin).getFunction("upgradeToAndCall")(newImplementation, "0x"))
           .to.emit(target, "Upgraded")
@@ -367,13 +354,13 @@ describe("upgrades", function () {
         await target.connect(f.admin).getFunction("upgradeToAndCall")(await v2(f).getAddress(), "0x");
         await target.connect(f.admin).getFunction("upgradeToAndCall")(v1(f), "0x");
         expect(await implementationOf(target)).to.equal(v1(f));
-        expect(await target.getFunction("version")()).to.equal("1.0.0");
+        expect(await target.getFunction("version")()).to.equal("1.1.0");
         const upgraded = v2(f).attach(await target.getAddress()) as V2Mock;
         await expect(upgraded.upgradedMarker()).to.be.revert(ethers);
       });
 
       describe("reverts", function () {
-        for (const role of ["assessor", "registryRole", "penaltyRole", "ratifier", "outsider"] as const) {
+        for (const role of ["assessor", "penaltyRole", "ratifier", "outsider"] as const) {
           it(`when called by ${role} (not ADMIN)`, async function () {
             const f = await networkHelpers.loadFixture(deployUpgrades);
             const target = proxy(f);
@@ -478,6 +465,25 @@ describe("upgrades", function () {
       expect([await f.penalty.registry(), await f.penalty.ledger()]).to.deep.equal(expected);
       expect(await f.penalty.caseCount()).to.equal(2n);
     });
+
+    describe("reverts", function () {
+      // They are immutables of the implementation: an upgrade to one built for other contracts is refused.
+      for (const which of ["registry", "ledger"] as const) {
+        it(`when the new implementation was built with another ${which}`, async function () {
+          const f = await networkHelpers.loadFixture(deployUpgrades);
+          const registry = await f.registry.getAddress();
+          const ledger = await f.ledger.getAddress();
+          const other = f.outsider.address;
+          const built = which === "registry" ? [other, ledger] : [registry, other];
+          const wrong = await ethers.deployContract("PenaltyCasesV2Mock", built);
+          const previous = await implementationOf(f.penalty);
+          await expect(f.penalty.connect(f.admin).upgradeToAndCall(await wrong.getAddress(), "0x"))
+            .to.be.revertedWithCustomError(f.penalty, "PenaltyCasesAddressMismatch")
+            .withArgs(which === "registry" ? registry : ledger, other);
+          expect(await implementationOf(f.penalty)).to.equal(previous);
+        });
+      }
+    });
   });
 
   describe("after the three proxies are upgraded", function () {
@@ -488,7 +494,7 @@ describe("upgrades", function () {
       const [, , carolOrg] = f.orgs;
       const totalBefore = await ledger.totalTrust();
 
-      // Activation runs the registry's code and calls the ledger through its REGISTRY role.
+      // Activation runs the registry's code and calls the ledger as the ledger's registry().
       const preTrust = await registry.preTrustOf(carolOrg);
       const indirect = await registry.indirectTrustOf(countryCode("FR"));
       const expected = await ledger.computeInitialTrust({

@@ -21,8 +21,8 @@ describe("getCommunity", () => {
       blockNumber: await connection.ethers.provider.getBlockNumber(),
       communityType: "Private",
       organizationCount: 3n,
-      ledgerVersion: "1.0.0",
-      registryVersion: "1.0.0",
+      ledgerVersion: "1.1.0",
+      registryVersion: "1.1.0",
     });
     expect(view.trustParameters).to.deep.equal(defaultTrustParameters);
     expect(view.entryCriteria).to.deep.equal(defaultEntryCriteria);

@@ -6,6 +6,7 @@ import { network } from "hardhat";
 import { CaseState, Level, ONE, VoteType } from "../../src/constants.js";
 import { defaultPenaltyParameters } from "../../src/defaults.js";
 import { countryCode, toFixed } from "../../src/fixedPoint.js";
+import { totalCheckpointCount } from "../../scripts/lib/totalCheckpoints.js";
 import { type Connection, deploySuite, profileOf, type Suite } from "../helpers/fixtures.js";
 import { signBallot } from "../penalty/helpers.js";
 
@@ -23,6 +24,9 @@ import { signBallot } from "../penalty/helpers.js";
  * - the founders (organizations 1-4, used as recommenders and as the peer rater) join first, identically, and both
  *   chains are then mined to the same block before the scenario, so every "blocks since the last write" that the
  *   lazy decay computes is the same (TrustMath.decayFactor's cost depends on it);
+ * - the total trust's history is packed two checkpoints to a slot, so an activation or a rating costs more when it
+ *   starts a slot of it than when it fills one: the number of the total's checkpoints has the same parity on both
+ *   chains before the scenario (the founders and each activation take a block each: 10 and 1,000 blocks);
  * - the same accounts, identity, scores and profile strings are used. The only calldata difference is the
  *   candidate's id (11 against 1001), which costs 12 more gas per extra non-zero byte (EIP-2028): the table shows
  *   each transaction's calldata gas and the execution gas without it (gasUsed - 21000 - calldata gas).
@@ -503,6 +507,15 @@ describe("constant gas", function () {
     const large = await populate(LARGE);
     // The same block on both chains: every elapsed-block count in the scenario is then the same.
     await alignBlocks([small, large]);
+    // The same parity of the total's checkpoint count: each write of the scenario that moves the total starts (or
+    // fills) a slot of its packed history on both chains alike.
+    const parities = await Promise.all(
+      [small, large].map(
+        async ({ connection, suite }) =>
+          (await totalCheckpointCount(connection.ethers.provider, await suite.ledger.getAddress())) % 2n,
+      ),
+    );
+    expect(parities[1], "parity of the total's checkpoint count").to.equal(parities[0]);
     measured.small = await runScenario(small);
     measured.large = await runScenario(large);
 

@@ -38,10 +38,13 @@ contract PenaltyCasesInvariantTest is Test {
 
         // The wiring of deploy/modules/Credence.ts.
         assertEq(suite.ledger.penaltyHook(), address(suite.penalty), "penalty hook");
+        // adjustTrust is taken from the penalty hook alone, not through a role: none is configured for it.
         assertEq(
             suite.manager.getTargetFunctionRole(address(suite.ledger), ITrustLedger.adjustTrust.selector),
-            Roles.PENALTY
+            Roles.ADMIN
         );
+        assertEq(address(suite.penalty.registry()), address(suite.registry), "registry");
+        assertEq(address(suite.penalty.ledger()), address(suite.ledger), "ledger");
         assertEq(
             suite.manager.getTargetFunctionRole(address(suite.penalty), IPenaltyCases.ratify.selector),
             Roles.RATIFIER

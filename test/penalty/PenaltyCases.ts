@@ -380,6 +380,33 @@ describe("PenaltyCases", () => {
         });
       }
 
+      for (const field of ["registry", "ledger"] as const) {
+        it(`when the ${field} is not the one the implementation was built with`, async () => {
+          // The registry and the ledger are immutables of the implementation; initialize must name the same.
+          const f = await loadFixture(communityFixture);
+          const other = f.outsider.address;
+          const built = field === "registry" ? await f.registry.getAddress() : await f.ledger.getAddress();
+          await expect(
+            new CredenceProxy__factory(f.governance).deploy(
+              await implementation(f),
+              await initData(f, { [field]: other }),
+            ),
+          )
+            .to.be.revertedWithCustomError(f.penalty, "PenaltyCasesAddressMismatch")
+            .withArgs(built, other);
+        });
+
+        it(`when an implementation is built with a zero ${field}`, async () => {
+          const f = await loadFixture(communityFixture);
+          const args = [await f.registry.getAddress(), await f.ledger.getAddress()];
+          args[field === "registry" ? 0 : 1] = ZeroAddress;
+          await expect(ethers.deployContract("PenaltyCases", args)).to.be.revertedWithCustomError(
+            f.penalty,
+            "PenaltyCasesZeroAddress",
+          );
+        });
+      }
+
       it("when the parameters are invalid", async () => {
         const f = await loadFixture(communityFixture);
         for (const [name, value] of [
@@ -411,7 +438,7 @@ describe("PenaltyCases", () => {
     it("version, clock, BALLOT_TYPEHASH, DOMAIN_SEPARATOR and eip712Domain", async () => {
       const f = await loadFixture(communityFixture);
       const { penalty } = f;
-      expect(await penalty.version()).to.equal("1.0.0");
+      expect(await penalty.version()).to.equal("1.1.0");
       // Views run on the latest block; its number is the clock, as the ledger's.
       expect(await penalty.clock()).to.equal(await latestBlock());
       expect(await penalty.clock()).to.equal(await f.ledger.clock());
@@ -618,6 +645,28 @@ describe("PenaltyCases", () => {
             .to.be.revertedWithCustomError(f.penalty, "PenaltyCasesNotActiveMember")
             .withArgs(account.address);
         }
+      });
+
+      it("with the registry's own error when the registry fails otherwise (passed on unchanged)", async () => {
+        // The reporter's organization comes from one call, registry.activeOrganizationOf: its "not an Active
+        // member" becomes PenaltyCasesNotActiveMember, any other failure is passed on as the registry gave it. A
+        // PenaltyCases built for a registry that always fails shows it.
+        const f = await loadFixture(communityFixture);
+        const reason = "0xdeadbeef" + "00".repeat(31) + "2a";
+        const failing = await (await ethers.deployContract("RawRevertMock", [reason])).getAddress();
+        const ledger = await f.ledger.getAddress();
+        const implementation = await ethers.deployContract("PenaltyCases", [failing, ledger]);
+        const data = f.penalty.interface.encodeFunctionData("initialize", [
+          await f.manager.getAddress(),
+          failing,
+          ledger,
+          testPenaltyParameters,
+        ]);
+        const proxy = await new CredenceProxy__factory(f.governance).deploy(await implementation.getAddress(), data);
+        const built = PenaltyCases__factory.connect(await proxy.getAddress(), f.alice);
+        const call = built.flag.staticCall(Org.M, 1, evidence("x"));
+        await expect(call).to.be.revert(ethers);
+        expect(await call.catch((error: { data?: string }) => error.data)).to.equal(reason);
       });
 
       it("when the reporter organization's trust is under the reporting threshold", async () => {

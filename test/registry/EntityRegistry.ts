@@ -1524,7 +1524,7 @@ describe("EntityRegistry", () => {
         expect(await f.registry.entryCriteria()).to.deep.equal(criteriaTuple(defaultEntryCriteria));
         expect(await f.registry.organizationCount()).to.equal(5n);
         expect(await f.registry.ledger()).to.equal(await f.ledger.getAddress());
-        expect(await f.registry.version()).to.equal("1.0.0");
+        expect(await f.registry.version()).to.equal("1.1.0");
       });
     });
   });

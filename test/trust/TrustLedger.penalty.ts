@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { type ContractTransactionResponse, id } from "ethers";
 import { network } from "hardhat";
 
-import { Level, ONE, Role, Status, TrustChangeReason } from "../../src/constants.js";
+import { Level, ONE, Status, TrustChangeReason } from "../../src/constants.js";
 import { defaultPenaltyParameters } from "../../src/defaults.js";
 import { countryCode, toFixed } from "../../src/fixedPoint.js";
 import type { TrustLedger } from "../../types/index.js";
@@ -11,13 +11,15 @@ import { deploySuite, joinAndActivate, newIdentity, profileOf, type Suite } from
 import { mulDiv, rating, scores, snapshotTrust, trustAtBlock } from "./helpers.js";
 
 /**
- * The ledger's side of the penalty mechanism: `adjustTrust` (the PENALTY role moves an Active organization's trust
- * for a bond or a liability, clamped to [0, 1e18]) and the fast path of `totalTrustAt` for recent blocks (a case's
- * snapshot is the block before its flag), which must give exactly what the checkpoint binary search gives.
+ * The ledger's side of the penalty mechanism: `adjustTrust` (the penalty hook, the PenaltyCases contract, moves an
+ * Active organization's trust for a bond or a liability, clamped to [0, 1e18]) and the fast path of `totalTrustAt`
+ * for recent blocks (a case's snapshot is the block before its flag), which must give exactly what the binary
+ * search over the packed checkpoints gives.
  *
- * In the deployment PENALTY belongs to the PenaltyCases contract; here a test signer holds it too, so that the
- * ledger is exercised directly. Trust decays with every block, so expected values are derived at the exact block
- * of each transaction from the recorded value and the shared trust-model arithmetic (test/trust/helpers.ts).
+ * The ledger takes `adjustTrust` only from its penalty hook: here the PenaltyCases proxy's address is impersonated,
+ * so that the ledger is exercised directly. Trust decays with every block, so expected values are derived at the
+ * exact block of each transaction from the recorded value and the shared trust-model arithmetic
+ * (test/trust/helpers.ts).
  */
 
 const connection = await network.create();
@@ -44,6 +46,13 @@ async function latestBlock(): Promise<bigint> {
   return BigInt(await ethers.provider.getBlockNumber());
 }
 
+/** A signer for a contract's address (impersonated and funded), to call what only that contract may call. */
+async function impersonate(address: string): Promise<HardhatEthersSigner> {
+  await networkHelpers.impersonateAccount(address);
+  await networkHelpers.setBalance(address, ONE);
+  return ethers.getSigner(address);
+}
+
 async function blockOf(tx: ContractTransactionResponse | Promise<ContractTransactionResponse>): Promise<bigint> {
   const receipt = await (await tx).wait();
   return BigInt(receipt!.blockNumber);
@@ -59,16 +68,16 @@ async function mineEach(count: number): Promise<void> {
 
 /**
  * Three Active organizations A, B and E, a Pending candidate C and an Expelled organization D, with default
- * parameters (decay pending on every organization above the baseline). `penaltySigner` holds PENALTY and
- * `registrySigner` REGISTRY; the governance account (ADMIN, also the default ASSESSOR and RATIFIER) holds neither.
+ * parameters (decay pending on every organization above the baseline). `penaltySigner` is the PenaltyCases proxy
+ * (the ledger's penalty hook, holder of PENALTY on the registry) and `registrySigner` the registry proxy, both
+ * impersonated; the governance account (ADMIN, also the default ASSESSOR and RATIFIER) is neither.
  */
 async function deployFixture() {
-  const [governance, adminA, adminB, adminC, adminD, adminE, penaltySigner, registrySigner, outsider] =
-    await ethers.getSigners();
+  const [governance, adminA, adminB, adminC, adminD, adminE, outsider] = await ethers.getSigners();
   const suite: Suite = await deploySuite(connection);
-  const { manager, registry, ledger } = suite;
-  await manager.grantRole(Role.PENALTY, penaltySigner, 0);
-  await manager.grantRole(Role.REGISTRY, registrySigner, 0);
+  const { registry, ledger, penalty } = suite;
+  const penaltySigner = await impersonate(await penalty.getAddress());
+  const registrySigner = await impersonate(await registry.getAddress());
 
   const orgA = await joinAndActivate(suite, adminA, governance);
   const orgB = await joinAndActivate(suite, adminB, governance);
@@ -102,7 +111,7 @@ async function deployFixture() {
 type Fixture = Awaited<ReturnType<typeof deployFixture>>;
 
 /**
- * Calls adjustTrust as the PENALTY signer: first as a static call on the pending block (the block the
+ * Calls adjustTrust as the penalty hook: first as a static call on the pending block (the block the
  * transaction is mined in), for its return value, then as a transaction. Returns what a test needs to check it.
  */
 async function adjust(f: Fixture, orgId: bigint, delta: bigint, reason: number = TrustChangeReason.BondLocked) {
@@ -333,19 +342,21 @@ describe("TrustLedger (penalty)", function () {
           .withArgs(f.orgC);
       });
 
-      it("when the organization is pending with an initialized trust (inactive)", async function () {
-        // Only a REGISTRY account can give a Pending organization a history; the status check still refuses it.
+      it("when the registry cleared the organization's trust (its Active flag follows the registry's hooks)", async function () {
+        // The ledger keeps "Active" itself: set by initializeTrust (activation), cleared by clearTrust (expulsion),
+        // both taken from the registry only. Here the registry's own calls, without its other bookkeeping.
         const f = await loadFixture(deployFixture);
-        await f.ledger.connect(f.registrySigner).initializeTrust(f.orgC, {
-          preTrust: 0n,
-          legal: Level.High,
-          capability: Level.High,
-          indirect: toFixed("0.8"),
-        });
-        expect(await f.registry.statusOf(f.orgC)).to.equal(Status.Pending);
-        await expect(f.ledger.connect(f.penaltySigner).adjustTrust(f.orgC, -1n, TrustChangeReason.BondLocked, EVIDENCE))
+        const inputs = { preTrust: 0n, legal: Level.High, capability: Level.High, indirect: toFixed("0.8") };
+        await f.ledger.connect(f.registrySigner).initializeTrust(UNKNOWN_ORG, inputs);
+        await expect(
+          f.ledger.connect(f.penaltySigner).adjustTrust(UNKNOWN_ORG, -1n, TrustChangeReason.BondLocked, EVIDENCE),
+        ).to.emit(f.ledger, "TrustChanged");
+        await f.ledger.connect(f.registrySigner).clearTrust(UNKNOWN_ORG, EVIDENCE);
+        await expect(
+          f.ledger.connect(f.penaltySigner).adjustTrust(UNKNOWN_ORG, -1n, TrustChangeReason.BondLocked, EVIDENCE),
+        )
           .to.be.revertedWithCustomError(f.ledger, "TrustLedgerInactiveOrganization")
-          .withArgs(f.orgC);
+          .withArgs(UNKNOWN_ORG);
       });
 
       it("when the organization is expelled", async function () {
@@ -359,7 +370,7 @@ describe("TrustLedger (penalty)", function () {
       });
 
       for (const who of ["governance", "registrySigner", "adminA", "outsider"] as const) {
-        it(`when called by ${who}, without the PENALTY role`, async function () {
+        it(`when called by ${who}, not the penalty hook`, async function () {
           const f = await loadFixture(deployFixture);
           const caller: HardhatEthersSigner = f[who];
           await expect(f.ledger.connect(caller).adjustTrust(f.orgA, -1n, TrustChangeReason.BondLocked, EVIDENCE))
@@ -378,9 +389,9 @@ describe("TrustLedger (penalty)", function () {
     async function deployEmpty() {
       const signers = await ethers.getSigners();
       const suite: Suite = await deploySuite(connection);
-      await suite.manager.grantRole(Role.PENALTY, signers[1], 0);
+      const penaltySigner = await impersonate(await suite.penalty.getAddress());
       await mineEach(2);
-      return { ...suite, governance: signers[0], penaltySigner: signers[1], admins: signers.slice(2, 12) };
+      return { ...suite, governance: signers[0], penaltySigner, admins: signers.slice(1, 11) };
     }
 
     type Empty = Awaited<ReturnType<typeof deployEmpty>>;

@@ -56,6 +56,13 @@ async function latestBlock(): Promise<bigint> {
   return BigInt(await ethers.provider.getBlockNumber());
 }
 
+/** A signer for a contract's address (impersonated and funded), to call what only that contract may call. */
+async function impersonate(address: string) {
+  await networkHelpers.impersonateAccount(address);
+  await networkHelpers.setBalance(address, ONE);
+  return ethers.getSigner(address);
+}
+
 /**
  * Mines `count` blocks one `evm_mine` at a time. `hardhat_mine` (networkHelpers.mine) reserves the blocks it
  * skips without their state, so an `eth_call` at one of those past blocks returns no data; tests that query
@@ -74,22 +81,12 @@ function selectorOf(ledger: TrustLedger, error: string): string {
  * accounts), a Pending candidate C, an Expelled organization D, and both penalty hooks deployed (not set).
  */
 async function deployFixture() {
-  const [
-    governance,
-    adminA,
-    adminB,
-    adminC,
-    adminD,
-    adminE,
-    memberA,
-    memberB,
-    memberB2,
-    memberE,
-    outsider,
-    registrySigner,
-  ] = await ethers.getSigners();
+  const [governance, adminA, adminB, adminC, adminD, adminE, memberA, memberB, memberB2, memberE, outsider] =
+    await ethers.getSigners();
   const suite: Suite = await deploySuite(connection);
   const { manager, registry } = suite;
+  // The registry proxy itself, the only account the ledger takes initializeTrust and clearTrust from.
+  const registrySigner = await impersonate(await registry.getAddress());
 
   const orgA = await joinAndActivate(suite, adminA, governance);
   const orgB = await joinAndActivate(suite, adminB, governance);
@@ -244,7 +241,7 @@ describe("TrustLedger", function () {
       it("when called on the implementation", async function () {
         const { ledger, manager, governance } = await loadFixture(deployFixture);
         const implementation = TrustLedger__factory.connect(await implementationOf(ledger), governance);
-        expect(await implementation.version()).to.equal("1.0.0");
+        expect(await implementation.version()).to.equal("1.1.0");
         await expect(
           implementation.initialize(await manager.getAddress(), CommunityType.Private, defaultTrustParameters),
         ).to.be.revertedWithCustomError(implementation, "InvalidInitialization");
@@ -459,9 +456,8 @@ describe("TrustLedger", function () {
       expect(await ledger.totalTrust()).to.equal(totalBefore + expected);
     });
 
-    it("returns and records the initial trust when called by a REGISTRY account", async function () {
-      const { ledger, manager, registrySigner } = await loadFixture(deployFixture);
-      await manager.grantRole(Role.REGISTRY, registrySigner, 0);
+    it("returns and records the initial trust when called by the registry", async function () {
+      const { ledger, registrySigner } = await loadFixture(deployFixture);
       const inputs = { preTrust: toFixed("0.6"), legal: Level.High, capability: Level.High, indirect: toFixed("0.7") };
       const expected = initialTrust(await parametersOf(ledger), inputs);
       expect(await ledger.connect(registrySigner).initializeTrust.staticCall(500n, inputs)).to.equal(expected);
@@ -476,17 +472,18 @@ describe("TrustLedger", function () {
     });
 
     describe("reverts", function () {
-      it("when called directly by an account without the REGISTRY role", async function () {
-        const { ledger, governance } = await loadFixture(deployFixture);
+      it("when called by any account but the registry, governance included", async function () {
+        const { ledger, governance, outsider } = await loadFixture(deployFixture);
         const inputs = { preTrust: 0n, legal: Level.High, capability: Level.High, indirect: 0n };
-        await expect(ledger.connect(governance).initializeTrust(500n, inputs))
-          .to.be.revertedWithCustomError(ledger, "AccessManagedUnauthorized")
-          .withArgs(governance.address);
+        for (const caller of [governance, outsider]) {
+          await expect(ledger.connect(caller).initializeTrust(500n, inputs))
+            .to.be.revertedWithCustomError(ledger, "AccessManagedUnauthorized")
+            .withArgs(caller.address);
+        }
       });
 
       it("when the organization's trust is already initialized", async function () {
-        const { ledger, manager, registrySigner, orgA } = await loadFixture(deployFixture);
-        await manager.grantRole(Role.REGISTRY, registrySigner, 0);
+        const { ledger, registrySigner, orgA } = await loadFixture(deployFixture);
         const inputs = { preTrust: 0n, legal: Level.High, capability: Level.High, indirect: 0n };
         await expect(ledger.connect(registrySigner).initializeTrust(orgA, inputs))
           .to.be.revertedWithCustomError(ledger, "TrustLedgerAlreadyInitialized")
@@ -499,8 +496,7 @@ describe("TrustLedger", function () {
       });
 
       it("when an input is invalid", async function () {
-        const { ledger, manager, registrySigner } = await loadFixture(deployFixture);
-        await manager.grantRole(Role.REGISTRY, registrySigner, 0);
+        const { ledger, registrySigner } = await loadFixture(deployFixture);
         await expect(
           ledger
             .connect(registrySigner)
@@ -518,9 +514,8 @@ describe("TrustLedger", function () {
   });
 
   describe("clearTrust", function () {
-    it("clears an initialized organization when called by a REGISTRY account", async function () {
-      const { ledger, manager, registrySigner, orgA } = await loadFixture(deployFixture);
-      await manager.grantRole(Role.REGISTRY, registrySigner, 0);
+    it("clears an initialized organization when called by the registry", async function () {
+      const { ledger, registrySigner, orgA } = await loadFixture(deployFixture);
       const before = await snapshotTrust(ledger, orgA);
       const totalBefore = await ledger.totalTrust();
       const tx = await ledger.connect(registrySigner).clearTrust(orgA, id("direct"));
@@ -564,16 +559,17 @@ describe("TrustLedger", function () {
     });
 
     describe("reverts", function () {
-      it("when called directly by an account without the REGISTRY role", async function () {
-        const { ledger, governance, orgA } = await loadFixture(deployFixture);
-        await expect(ledger.connect(governance).clearTrust(orgA, ZeroHash))
-          .to.be.revertedWithCustomError(ledger, "AccessManagedUnauthorized")
-          .withArgs(governance.address);
+      it("when called by any account but the registry, governance included", async function () {
+        const { ledger, governance, outsider, orgA } = await loadFixture(deployFixture);
+        for (const caller of [governance, outsider]) {
+          await expect(ledger.connect(caller).clearTrust(orgA, ZeroHash))
+            .to.be.revertedWithCustomError(ledger, "AccessManagedUnauthorized")
+            .withArgs(caller.address);
+        }
       });
 
       it("when the organization's trust was never initialized", async function () {
-        const { ledger, manager, registrySigner, orgC } = await loadFixture(deployFixture);
-        await manager.grantRole(Role.REGISTRY, registrySigner, 0);
+        const { ledger, registrySigner, orgC } = await loadFixture(deployFixture);
         const totalBefore = await ledger.totalTrust();
         for (const orgId of [UNKNOWN_ORG, orgC]) {
           await expect(ledger.connect(registrySigner).clearTrust(orgId, id("no trust")))
@@ -1318,6 +1314,21 @@ describe("TrustLedger", function () {
           .withArgs(outsider.address);
       });
 
+      it("with the registry's own error when the registry fails otherwise (passed on unchanged)", async function () {
+        // The rater's organization comes from one call, registry.activeOrganizationOf: its "not an Active member"
+        // becomes TrustLedgerNotActiveMember, any other failure is the caller's to see as the registry gave it.
+        const { ledger, governance, memberB, orgA } = await loadFixture(deployFixture);
+        const r = rating(orgA, "failing-registry", scores(toFixed("0.5")));
+        await ledger.rate(r);
+        const reason = "0xdeadbeef" + "00".repeat(31) + "2a";
+        const failing = await ethers.deployContract("RawRevertMock", [reason]);
+        await ledger.connect(governance).setRegistry(await failing.getAddress());
+        const call = ledger.connect(memberB).peerRate.staticCall(r);
+        await expect(call).to.be.revert(ethers);
+        const data = await call.catch((error: { data?: string }) => error.data);
+        expect(data).to.equal(reason);
+      });
+
       it("when the rater rates its own organization", async function () {
         const { ledger, adminA, memberA, orgA } = await loadFixture(deployFixture);
         const r = rating(orgA, "self", scores(ONE));
@@ -1736,7 +1747,7 @@ describe("TrustLedger", function () {
 
     it("version is 1.0.0", async function () {
       const { ledger } = await loadFixture(deployFixture);
-      expect(await ledger.version()).to.equal("1.0.0");
+      expect(await ledger.version()).to.equal("1.1.0");
     });
 
     it("communityType is private by default", async function () {

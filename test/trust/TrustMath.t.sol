@@ -174,6 +174,25 @@ contract TrustMathTest is Test {
         assertGe(TrustMath.decay(value, baseline, e1, halfLife), TrustMath.decay(value, baseline, e2, halfLife));
     }
 
+    /// @dev Plain arithmetic replaced Math.mulDiv in decay: the same result to the wei for values up to 2^196.
+    function testFuzz_decay_equalsMulDiv(
+        uint256 value,
+        uint256 baseline,
+        uint256 elapsed,
+        uint256 halfLife,
+        bool wide
+    ) public pure {
+        value = bound(value, 0, wide ? (1 << 196) - 1 : ONE);
+        baseline = bound(baseline, 0, value);
+        halfLife = bound(halfLife, 1, MAX_HALF_LIFE);
+        elapsed = bound(elapsed, 1, MAX_ELAPSED);
+        uint256 expected =
+            value <= baseline
+                ? value
+                : baseline + Math.mulDiv(value - baseline, TrustMath.decayFactor(elapsed, halfLife), ONE);
+        assertEq(TrustMath.decay(value, baseline, elapsed, halfLife), expected);
+    }
+
     // ------------------------------------------------------------------ evolve
 
     function test_evolve_gainsSlowly() public pure {
@@ -194,6 +213,33 @@ contract TrustMathTest is Test {
     function test_evolve_zeroWeightChangesNothing() public pure {
         assertEq(TrustMath.evolve(0.5e18, ONE, 0.1e18, 0.3e18, 0), 0.5e18);
         assertEq(TrustMath.evolve(0.5e18, 0, 0.1e18, 0.3e18, 0), 0.5e18);
+    }
+
+    /// @dev Plain arithmetic replaced Math.mulDiv in evolve: the same result to the wei for every input in range
+    /// (trust, score, rates and weight at most ONE), and further, up to 2^85 each.
+    function testFuzz_evolve_equalsMulDiv(
+        uint256 trust,
+        uint256 score,
+        uint256 gainRate,
+        uint256 lossRate,
+        uint256 weight,
+        bool wide
+    ) public pure {
+        uint256 max = wide ? (1 << 85) - 1 : ONE;
+        trust = bound(trust, 0, max);
+        score = bound(score, 0, max);
+        gainRate = bound(gainRate, 0, max);
+        lossRate = bound(lossRate, 0, max);
+        weight = bound(weight, 0, max);
+        if (score >= trust) {
+            uint256 gain = Math.mulDiv(score - trust, gainRate * weight, ONE * ONE);
+            assertEq(TrustMath.evolve(trust, score, gainRate, lossRate, weight), trust + gain);
+        } else {
+            uint256 loss = Math.mulDiv(trust - score, lossRate * weight, ONE * ONE);
+            // With rates or weight above ONE the loss can exceed the trust: both forms underflow alike then.
+            vm.assume(loss <= trust);
+            assertEq(TrustMath.evolve(trust, score, gainRate, lossRate, weight), trust - loss);
+        }
     }
 
     function testFuzz_evolve_staysInRange(

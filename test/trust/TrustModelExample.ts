@@ -281,21 +281,21 @@ function eventArgs(contract: BaseContract, receipt: Receipt, name: string) {
 }
 
 /**
- * The latest checkpoint of an organization's history, read from the ledger's storage:
- * `TrustLedgerStorage` sits at the ERC-7201 slot of "credence.storage.TrustLedger" and its `history` mapping is
- * the struct's seventh slot (registry; penaltyHook + communityType; four slots of parameters; history). A
- * `Checkpoints.Checkpoint208` packs `_key` (uint48, low bits) and `_value` (uint208, high bits) in one slot.
+ * The latest checkpoint of an organization, read from the ledger's storage: `TrustLedgerStorage` sits at the
+ * ERC-7201 slot of "credence.storage.TrustLedger" and its `heads` mapping is the struct's eighth slot (registry;
+ * penaltyHook + communityType; four slots of parameters; the current decay parameters; heads). A head packs the
+ * checkpoint in its low 112 bits — the trust (64 bits) and, above it, the block it was written at (48 bits) — as
+ * every checkpoint of the history is packed; the history length and the Active flag sit above.
  */
 async function latestCheckpoint(replay: Replay, orgId: bigint): Promise<{ key: bigint; value: bigint }> {
   const coder = AbiCoder.defaultAbiCoder();
   const namespace = BigInt(keccak256(coder.encode(["uint256"], [BigInt(id("credence.storage.TrustLedger")) - 1n])));
   const base = namespace & ~0xffn;
-  const trace = BigInt(keccak256(coder.encode(["uint256", "uint256"], [orgId, base + 6n])));
+  const head = BigInt(keccak256(coder.encode(["uint256", "uint256"], [orgId, base + 7n])));
   const address = await replay.suite.ledger.getAddress();
-  const length = BigInt(await ethers.provider.getStorage(address, toBeHex(trace, 32)));
-  const first = BigInt(keccak256(toBeHex(trace, 32)));
-  const word = BigInt(await ethers.provider.getStorage(address, toBeHex(first + length - 1n, 32)));
-  return { key: word & ((1n << 48n) - 1n), value: word >> 48n };
+  const word = BigInt(await ethers.provider.getStorage(address, toBeHex(head, 32)));
+  const checkpoint = word & ((1n << 112n) - 1n);
+  return { key: checkpoint >> 64n, value: checkpoint };
 }
 
 // ------------------------------------------------------------------ what each row is checked against

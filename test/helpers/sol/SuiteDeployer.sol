@@ -16,13 +16,13 @@ import {TrustLedger} from "../../../contracts/trust/TrustLedger.sol";
  * @notice Deploys and wires the Credence suite inside a Solidity test, the way the Ignition module
  * `deploy/modules/Credence.ts` does: one CredenceAccessManager, the TrustLedger and EntityRegistry
  * implementations behind two CredenceProxy instances with encoded `initialize` calls, `ledger.setRegistry`, role
- * labels, the non-ADMIN rows of `src/roles.ts` as target-function roles, and the ASSESSOR and REGISTRY grants.
+ * labels, the non-ADMIN rows of `src/roles.ts` as target-function roles, and the ASSESSOR grant.
  *
  * Two entry points:
- * - {deployWithPenalty} deploys the whole suite as the module does: also PenaltyCases behind a third
- *   CredenceProxy (`initialize(manager, registry, ledger, penaltyParameters)`), `ledger.setPenaltyHook(penalty)`,
- *   the RATIFIER label, `TrustLedger.adjustTrust` -> PENALTY and `PenaltyCases.ratify` -> RATIFIER, and the
- *   PENALTY grant to the PenaltyCases proxy and the RATIFIER grant to the ratifier.
+ * - {deployWithPenalty} deploys the whole suite as the module does: also PenaltyCases (built with the registry and
+ *   ledger proxies) behind a third CredenceProxy (`initialize(manager, registry, ledger, penaltyParameters)`),
+ *   `ledger.setPenaltyHook(penalty)`, the RATIFIER label, `PenaltyCases.ratify` -> RATIFIER, and the PENALTY
+ *   grant to the PenaltyCases proxy and the RATIFIER grant to the ratifier.
  * - {deploy} stops before PenaltyCases (`suite.penalty` is zero and so is `ledger.penaltyHook()`: low-integrity
  *   ratings only emit their event, and no hook can reject a rating). Tests of the ledger and the registry alone
  *   use it, and hold PENALTY themselves to expel.
@@ -92,7 +92,6 @@ library SuiteDeployer {
         suite.ledger.setRegistry(address(suite.registry));
 
         manager.labelRole(Roles.ASSESSOR, "ASSESSOR");
-        manager.labelRole(Roles.REGISTRY, "REGISTRY");
         manager.labelRole(Roles.PENALTY, "PENALTY");
 
         // The non-ADMIN rows of src/roles.ts; unconfigured selectors stay with ADMIN (AccessManager's default).
@@ -100,11 +99,6 @@ library SuiteDeployer {
         ledgerAssessor[0] = ITrustLedger.rate.selector;
         ledgerAssessor[1] = ITrustLedger.rateBatch.selector;
         manager.setTargetFunctionRole(address(suite.ledger), ledgerAssessor, Roles.ASSESSOR);
-
-        bytes4[] memory ledgerRegistry = new bytes4[](2);
-        ledgerRegistry[0] = ITrustLedger.initializeTrust.selector;
-        ledgerRegistry[1] = ITrustLedger.clearTrust.selector;
-        manager.setTargetFunctionRole(address(suite.ledger), ledgerRegistry, Roles.REGISTRY);
 
         bytes4[] memory registryAssessor = new bytes4[](3);
         registryAssessor[0] = IEntityRegistry.requestJoinFor.selector;
@@ -117,7 +111,6 @@ library SuiteDeployer {
         manager.setTargetFunctionRole(address(suite.registry), registryPenalty, Roles.PENALTY);
 
         manager.grantRole(Roles.ASSESSOR, assessor, 0);
-        manager.grantRole(Roles.REGISTRY, address(suite.registry), 0);
     }
 
     /**
@@ -165,7 +158,10 @@ library SuiteDeployer {
         IPenaltyCases.PenaltyParameters memory penaltyParameters
     ) private {
         CredenceAccessManager manager = suite.manager;
-        suite.penaltyImplementation = new PenaltyCases();
+        suite.penaltyImplementation = new PenaltyCases(
+            IEntityRegistry(address(suite.registry)),
+            ITrustLedger(address(suite.ledger))
+        );
         suite.penalty = PenaltyCases(
             address(
                 new CredenceProxy(
@@ -185,10 +181,6 @@ library SuiteDeployer {
         suite.ledger.setPenaltyHook(address(suite.penalty));
 
         manager.labelRole(Roles.RATIFIER, "RATIFIER");
-
-        bytes4[] memory ledgerPenalty = new bytes4[](1);
-        ledgerPenalty[0] = ITrustLedger.adjustTrust.selector;
-        manager.setTargetFunctionRole(address(suite.ledger), ledgerPenalty, Roles.PENALTY);
 
         bytes4[] memory penaltyRatifier = new bytes4[](1);
         penaltyRatifier[0] = IPenaltyCases.ratify.selector;

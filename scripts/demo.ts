@@ -36,7 +36,7 @@ import { setEntryCriteria } from "../src/actions/setEntryCriteria.js";
 import { setProfile } from "../src/actions/setProfile.js";
 import { signVote } from "../src/actions/signVote.js";
 import { Level, VoteType, enumName } from "../src/constants.js";
-import { defaultPenaltyParameters } from "../src/defaults.js";
+import { defaultPenaltyParameters, raisedEntryCriteria } from "../src/defaults.js";
 import { describeError } from "../src/errors.js";
 import { toFixed } from "../src/fixedPoint.js";
 import { formatDelta, formatFixed, renderTable } from "../src/format.js";
@@ -185,16 +185,12 @@ say(renderTable(["founder", "pre-trust", "legal", "capability", "indirect", "T0"
 const raised = await setEntryCriteria({
   registry,
   governance,
-  criteria: { minRecommendations: 2n, minPreTrust: toFixed("0.2") },
+  criteria: raisedEntryCriteria,
 });
-const { minRecommendations, minPreTrust } = raised.criteria;
-event(
-  raised.blockNumber,
-  `entry criteria raised: >= ${minRecommendations} recommendations, pre-trust >= ${f(minPreTrust)}`,
-);
-say(
-  `3. Governance raises the entry criteria: >= ${minRecommendations} recommendations, pre-trust >= ${f(minPreTrust)}`,
-);
+const { minRecommendations, minPreTrust, minLegal } = raised.criteria;
+const raisedText = `>= ${minRecommendations} recommendations, pre-trust >= ${f(minPreTrust)}, legal >= ${enumName(Level, minLegal)}`;
+event(raised.blockNumber, `entry criteria raised: ${raisedText}`);
+say(`3. Governance raises the entry criteria: ${raisedText}`);
 
 // ----------------------------------------------------------------- 4. candidates
 

@@ -68,6 +68,7 @@ function parseOptions() {
         json: { type: "boolean", default: false },
         out: { type: "string" },
         param: { type: "string", multiple: true },
+        ratifier: { type: "string", default: "evidence" },
         help: { type: "boolean", default: false },
       },
       strict: true,
@@ -79,7 +80,8 @@ function parseOptions() {
     process.stdout.write(
       `usage: npm run simulate -- [--scenario <${SCENARIOS.map((s) => s.name).join("|")}|all>] [--members N]\n` +
         "       [--malicious F] [--rounds R] [--runs K] [--seed S] [--quick] [--json] [--out DIR]\n" +
-        "       [--param NAME=VALUE ...]   (a trust or penalty parameter other than its default, as an integer)\n",
+        "       [--param NAME=VALUE ...]   (a trust or penalty parameter other than its default, as an integer)\n" +
+        "       [--ratifier evidence|vote]  (governance overturns votes the platform's record contradicts, or not)\n",
     );
     process.exit(0);
   }
@@ -120,7 +122,12 @@ function parseOptions() {
     else if (name in defaultPenaltyParameters) penaltyParameters[name] = BigInt(value);
     else fail(`--param: "${name}" is neither a trust nor a penalty parameter`);
   }
+  if (parsed.ratifier !== "evidence" && parsed.ratifier !== "vote") {
+    fail(`--ratifier must be evidence or vote, not "${parsed.ratifier}"`);
+  }
+  const ratifier: "evidence" | "vote" = parsed.ratifier;
   const canonical =
+    ratifier === "evidence" &&
     (parsed.param ?? []).length === 0 &&
     !parsed.quick &&
     parsed.scenario === "all" &&
@@ -134,6 +141,7 @@ function parseOptions() {
     json: parsed.json,
     out,
     canonical,
+    ratifier,
     trustParameters,
     penaltyParameters,
   };
@@ -227,7 +235,14 @@ async function main(): Promise<void> {
         return runScenario(
           chain,
           job.scenario,
-          { members: options.members, malicious: job.share, rounds: options.rounds, seed, sybils },
+          {
+            members: options.members,
+            malicious: job.share,
+            rounds: options.rounds,
+            seed,
+            sybils,
+            ratifier: options.ratifier,
+          },
           createRng(seed),
           (round) =>
             bar.update(

@@ -60,6 +60,19 @@ export const defaultEntryCriteria = {
 
 export type EntryCriteria = typeof defaultEntryCriteria;
 
+/**
+ * The entry criteria governance raises to once the founders are in (`npm run demo` and `npm run simulate` do):
+ * two recommendations, a pre-trust of at least 0.2, and at least Medium legal enforceability. The legal minimum is
+ * the Sybil defence the simulation supports (docs/robustness.md): identities an attacker registers as shell
+ * organizations, which the assessor grades Low, are turned away however many members it has to recommend them.
+ */
+export const raisedEntryCriteria: EntryCriteria = {
+  ...defaultEntryCriteria,
+  minRecommendations: 2n,
+  minPreTrust: toFixed("0.2"),
+  minLegal: BigInt(Level.Medium),
+};
+
 export const defaultCommunityType = CommunityType.Private;
 
 /**
@@ -68,10 +81,10 @@ export const defaultCommunityType = CommunityType.Private;
  */
 export const defaultPenaltyParameters = {
   reportingThreshold: toFixed("0.40"),
-  bondShare: toFixed("0.05"),
+  bondShare: toFixed("0.30"),
   quorumShare: toFixed("0.30"),
   expelThreshold: toFixed("0.60"),
-  misuseThreshold: toFixed("0.20"),
+  misuseThreshold: toFixed("0.40"),
   liabilityShare: toFixed("0.10"),
   votingDelay: 300n,
   votingPeriod: 21_600n,

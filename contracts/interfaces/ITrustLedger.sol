@@ -136,8 +136,11 @@ interface ITrustLedger is IERC6372 {
      * @notice Emitted for each applied rating.
      * @param rater The account that submitted it.
      * @param raterOrgId The rater's organization; 0 for the platform (assessor).
-     * @param score The weighted score in [0, 1].
-     * @param weight The rater's weight: 1 for the platform, the rater's trust for a peer.
+     * @param scores The rater's own scores.
+     * @param score The score trust moved towards, in [0, 1]: the weighted score of `scores`, for a peer held within
+     * 0.20 of the platform's weighted score of the same contribution.
+     * @param weight The weight applied: 1 for the platform; for a peer, its organization's trust divided by k for
+     * the k-th peer rating of the contribution.
      */
     event ContributionRated(
         uint256 indexed orgId,

@@ -43,7 +43,9 @@ contract TrustLedger is ITrustLedger, Initializable, AccessManagedUpgradeable, U
         TotalHead total;
         // Checkpoints of the total before its head, packed like `history`.
         mapping(uint256 pair => uint256 entries) totalHistory;
-        mapping(bytes32 ratingKey => bool) rated;
+        // Nonzero once rated. The platform's entry of a contribution also holds the platform's score (bits 1 to 64)
+        // and how many peer ratings followed it (from bit 128), which hold peers to the platform's judgement.
+        mapping(bytes32 ratingKey => uint256) rated;
         // Baseline and half-life by block (packed like a checkpoint), so past decay uses past parameters.
         Checkpoints.Trace208 decayParameters;
     }
@@ -111,6 +113,11 @@ contract TrustLedger is ITrustLedger, Initializable, AccessManagedUpgradeable, U
     uint256 private constant MAX_TOTAL_BLOCK = type(uint40).max;
     /// @dev Two 128-bit checkpoints to a slot.
     uint256 private constant LOW_HALF = type(uint128).max;
+
+    /// @dev A peer's score counts only within this distance of the platform's score for the same contribution.
+    uint256 private constant PEER_BAND = 2e17;
+    uint256 private constant RATED = 1;
+    uint256 private constant PEER_COUNT_SHIFT = 128;
 
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor() {
@@ -210,7 +217,7 @@ contract TrustLedger is ITrustLedger, Initializable, AccessManagedUpgradeable, U
     /// @inheritdoc ITrustLedger
     function rate(Rating calldata rating) external restricted {
         TrustLedgerStorage storage $ = _storage();
-        bytes4 failure = _applyRating($, _ratingContext($), rating, 0, TrustMath.ONE);
+        bytes4 failure = _applyRating($, _ratingContext($), rating, 0, TrustMath.ONE, 0);
         if (failure != bytes4(0)) _revertRating(failure, rating, 0);
     }
 
@@ -222,7 +229,7 @@ contract TrustLedger is ITrustLedger, Initializable, AccessManagedUpgradeable, U
         RatingContext memory ctx = _ratingContext($);
         // Bounded by the caller's calldata and the block gas limit, not by community size.
         for (uint256 i = 0; i < ratings.length; ++i) {
-            bytes4 failure = _applyRating($, ctx, ratings[i], 0, TrustMath.ONE);
+            bytes4 failure = _applyRating($, ctx, ratings[i], 0, TrustMath.ONE, 0);
             if (failure == bytes4(0)) {
                 ++applied;
             } else {
@@ -236,12 +243,16 @@ contract TrustLedger is ITrustLedger, Initializable, AccessManagedUpgradeable, U
         TrustLedgerStorage storage $ = _storage();
         uint256 raterOrgId = _activeOrganizationOf($, msg.sender);
         if (raterOrgId == rating.orgId) revert TrustLedgerSelfRating(raterOrgId);
-        if (!$.rated[_ratingKey(rating.orgId, rating.contributionId, 0)]) {
-            revert TrustLedgerUnknownContribution(rating.orgId, rating.contributionId);
-        }
+        bytes32 platformKey = _ratingKey(rating.orgId, rating.contributionId, 0);
+        uint256 entry = $.rated[platformKey];
+        if (entry == 0) revert TrustLedgerUnknownContribution(rating.orgId, rating.contributionId);
         RatingContext memory ctx = _ratingContext($);
-        bytes4 failure = _applyRating($, ctx, rating, raterOrgId, _decayed($, $.heads[raterOrgId]));
+        // The k-th peer rating of a contribution weighs 1/k of its rater's trust, so a crowd rating one
+        // contribution moves trust by the harmonic sum of its weights, not by their number.
+        uint256 weight = _decayed($, $.heads[raterOrgId]) / ((entry >> PEER_COUNT_SHIFT) + 1);
+        bytes4 failure = _applyRating($, ctx, rating, raterOrgId, weight, uint64(entry >> 1));
         if (failure != bytes4(0)) _revertRating(failure, rating, raterOrgId);
+        $.rated[platformKey] = entry + (1 << PEER_COUNT_SHIFT);
     }
 
     /// @inheritdoc ITrustLedger
@@ -308,7 +319,7 @@ contract TrustLedger is ITrustLedger, Initializable, AccessManagedUpgradeable, U
 
     /// @inheritdoc ITrustLedger
     function hasRated(uint256 orgId, bytes32 contributionId, uint256 raterOrgId) external view returns (bool) {
-        return _storage().rated[_ratingKey(orgId, contributionId, raterOrgId)];
+        return _storage().rated[_ratingKey(orgId, contributionId, raterOrgId)] != 0;
     }
 
     /// @inheritdoc ITrustLedger
@@ -390,17 +401,27 @@ contract TrustLedger is ITrustLedger, Initializable, AccessManagedUpgradeable, U
      * that the next item of a batch sees the parameters exactly as if it had read them itself.
      * @param raterOrgId 0 for the platform, else the peer rater's organization.
      * @param weight The rater's weight in [0, ONE].
+     * @param platformScore For a peer rating, the platform's score of the same contribution: the peer's score is
+     * held within {PEER_BAND} of it, so a peer refines the platform's judgement but cannot overturn it.
      */
     function _applyRating(
         TrustLedgerStorage storage $,
         RatingContext memory ctx,
         Rating calldata rating,
         uint256 raterOrgId,
-        uint256 weight
+        uint256 weight,
+        uint256 platformScore
     ) private returns (bytes4) {
-        (bytes4 failure, Head memory head) = _checkAndMarkRating($, rating, raterOrgId);
-        if (failure != bytes4(0)) return failure;
+        // Scores above ONE are refused below before anything is written; the sum cannot overflow meanwhile.
         uint256 score = _score(ctx, rating.scores);
+        (bytes4 failure, Head memory head) = _checkAndMarkRating(
+            $,
+            rating,
+            raterOrgId,
+            raterOrgId == 0 ? RATED | (score << 1) : RATED
+        );
+        if (failure != bytes4(0)) return failure;
+        if (raterOrgId != 0) score = _withinBand(score, platformScore);
         _moveTrust($, ctx, rating, head, score, weight, raterOrgId);
         emit ContributionRated(
             rating.orgId,
@@ -417,12 +438,20 @@ contract TrustLedger is ITrustLedger, Initializable, AccessManagedUpgradeable, U
         return bytes4(0);
     }
 
-    /// @dev Returns the selector of the first reason the rating cannot be applied, else marks it rated and
-    /// returns the organization's head.
+    /// @dev `score` moved to within {PEER_BAND} of `anchor`.
+    function _withinBand(uint256 score, uint256 anchor) private pure returns (uint256) {
+        uint256 low = anchor > PEER_BAND ? anchor - PEER_BAND : 0;
+        uint256 high = anchor + PEER_BAND < TrustMath.ONE ? anchor + PEER_BAND : TrustMath.ONE;
+        return score < low ? low : (score > high ? high : score);
+    }
+
+    /// @dev Returns the selector of the first reason the rating cannot be applied, else records `mark` for it
+    /// and returns the organization's head.
     function _checkAndMarkRating(
         TrustLedgerStorage storage $,
         Rating calldata rating,
-        uint256 raterOrgId
+        uint256 raterOrgId,
+        uint256 mark
     ) private returns (bytes4, Head memory head) {
         Scores calldata s = rating.scores;
         if (
@@ -436,8 +465,8 @@ contract TrustLedger is ITrustLedger, Initializable, AccessManagedUpgradeable, U
         head = $.heads[rating.orgId];
         if (!head.active) return (TrustLedgerInactiveOrganization.selector, head);
         bytes32 key = _ratingKey(rating.orgId, rating.contributionId, raterOrgId);
-        if ($.rated[key]) return (TrustLedgerAlreadyRated.selector, head);
-        $.rated[key] = true;
+        if ($.rated[key] != 0) return (TrustLedgerAlreadyRated.selector, head);
+        $.rated[key] = mark;
         return (bytes4(0), head);
     }
 

@@ -19,7 +19,7 @@
  * blocks), the same small organization ids (calldata gas), a fresh contribution, a fresh case and a first vote.
  * The total's history is packed two checkpoints to a slot, so a rating's cost also depends on whether it starts a
  * slot of that history or fills one, which the number of blocks the population took decides: before each round,
- * the total's checkpoint count is made even (one `applyDecay` of the reporter when it is odd), so that at every
+ * the total's checkpoint count is made even (one platform rating of the reporter when it is odd), so that at every
  * size the measured rating starts a slot of both its organization's history and the total's, as the gas
  * snapshot's rating does.
  */
@@ -28,7 +28,7 @@ import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { AbiCoder, dataSlice, getAddress, id, keccak256, type TransactionReceipt } from "ethers";
+import { AbiCoder, dataSlice, getAddress, id, keccak256, type TransactionReceipt, ZeroHash } from "ethers";
 import { network } from "hardhat";
 
 import { activate } from "../../src/actions/activate.js";
@@ -183,9 +183,19 @@ async function run(connection: Connection, sizes: number[], log: (line: string) 
 
     // The same parity of the total's checkpoint count at every size (see the header).
     if ((await totalCheckpointCount(ethers.provider, await ledger.getAddress())) % 2n === 1n) {
-      await (await ledger.connect(governance).applyDecay(reporterId)).wait();
+      // A rating, not applyDecay: the reporter's bond can leave it at or under the baseline, with no decay to write.
+      await rate({
+        ledger,
+        assessor: governance,
+        rating: {
+          orgId: reporterId,
+          contributionId: id(`credence-bench-scale:parity:${size}`),
+          scores,
+          evidenceHash: ZeroHash,
+        },
+      });
       if ((await totalCheckpointCount(ethers.provider, await ledger.getAddress())) % 2n === 1n) {
-        throw new Error("scale: applyDecay of the reporter did not checkpoint the total");
+        throw new Error("scale: a rating of the reporter did not checkpoint the total");
       }
     }
     // The round: the same transactions in the same blocks relative to the activations at every size.

@@ -12,6 +12,7 @@
 import { type Interface, type LogDescription, ZeroHash, id } from "ethers";
 
 import { CaseState, Level, VoteType } from "../../src/constants.js";
+import { raisedEntryCriteria } from "../../src/defaults.js";
 import { countryCode } from "../../src/fixedPoint.js";
 import { type SimChain, SimRevert, accountOf, clock, mine, send, unlock } from "./chain.js";
 import type { Rng } from "./rng.js";
@@ -27,8 +28,6 @@ export const POLICY = {
   /** Founders: activated before the entry criteria are raised; a fifth of the members, at least 3. */
   founderShare: 0.2,
   minFounders: 3,
-  /** The entry criteria governance sets once the founders are in (as `npm run demo` does). */
-  criteria: { minRecommendations: 2n, minPreTrust: 2n * 10n ** 17n },
   /** Honest members make poor (not dishonest) work this often. */
   honestPoorRate: 0.1,
   /** The platform recognises dishonest work as such (integrity or intent under the flag threshold) this often. */
@@ -59,6 +58,11 @@ export interface RunOptions {
   seed: number;
   /** Overrides the scenario's Sybil count (0 for the paired single-identity control run). */
   sybils?: number;
+  /**
+   * How governance ratifies: "evidence" (default) confirms the vote unless the platform's record contradicts it,
+   * "vote" confirms whatever the vote said.
+   */
+  ratifier?: "evidence" | "vote";
 }
 
 /** A contribution's true nature. */
@@ -88,7 +92,8 @@ export async function runScenario(
   const { registry, ledger, penalty } = chain;
   const interfaces: Interface[] = [registry.interface, ledger.interface, penalty.interface];
   const penaltyParameters = await penalty.parameters();
-  const flagThreshold = Number((await ledger.parameters()).flagThreshold) / 1e18;
+  const trustParameters = await ledger.parameters();
+  const flagThreshold = Number(trustParameters.flagThreshold) / 1e18;
   const reportingThreshold = Number(penaltyParameters.reportingThreshold) / 1e18;
 
   const traceRng = rng.fork("trace");
@@ -171,8 +176,9 @@ export async function runScenario(
 
   const active = () => identities.filter((m) => m.expelledRound === undefined);
   const assessed = (malicious: boolean): [number, number] =>
+    // (legal, capability): a low-trust majority passes the legal minimum but has little capability to show.
     malicious && scenario.lowTrustMajority
-      ? [Level.Low, Level.Low]
+      ? [Level.Medium, Level.Low]
       : [traceRng.pick([Level.Medium, Level.High]), traceRng.pick([Level.Medium, Level.High])];
 
   const founders = Math.max(POLICY.minFounders, Math.ceil(options.members * POLICY.founderShare));
@@ -188,16 +194,7 @@ export async function runScenario(
   for (let i = 0; i < founders; i += 1) {
     await admit("honest", false, true, [], 0, [Level.High, traceRng.pick([Level.Medium, Level.High])]);
   }
-  const criteria = await registry.entryCriteria();
-  await tx(chain.operator, registry, "setEntryCriteria", [
-    {
-      minPreTrust: POLICY.criteria.minPreTrust,
-      minRecommendations: POLICY.criteria.minRecommendations,
-      maxRecommendations: criteria.maxRecommendations,
-      minCapability: criteria.minCapability,
-      minLegal: criteria.minLegal,
-    },
-  ]);
+  await tx(chain.operator, registry, "setEntryCriteria", [raisedEntryCriteria]);
   for (let i = 0; i < joiners; i += 1) {
     const malicious = maliciousSlots.has(i);
     // Every joiner is recommended by two members at random: malicious ones look like anyone else when they
@@ -356,8 +353,12 @@ export async function runScenario(
     await mine(chain, Number(penaltyParameters.votingPeriod) + 1);
     for (const caseId of opened) {
       const simCase = trace.cases.find((c) => c.caseId === caseId)!;
-      const state = Number(await penalty.state(caseId));
-      const sent = await tx(chain.operator, penalty, "ratify", [caseId, state === CaseState.Succeeded, ZeroHash]);
+      const voteSaysExpel = Number(await penalty.state(caseId)) === CaseState.Succeeded;
+      const sent = await tx(chain.operator, penalty, "ratify", [
+        caseId,
+        ratification(identities[simCase.accused], voteSaysExpel),
+        ZeroHash,
+      ]);
       const resolved = events(sent.logs, "CaseResolved")[0];
       simCase.resolvedRound = round;
       simCase.outcome = resolved.args.expelled ? "expelled" : "kept";
@@ -459,6 +460,20 @@ export async function runScenario(
     return expel ? VoteType.Expel : VoteType.Keep;
   }
 
+  /**
+   * Governance's decision on a finished vote. An evidence-based ratifier confirms the vote, except that it expels
+   * an organization the platform rated under the flag threshold in the evidence window, and keeps one against which
+   * the platform's record holds nothing (a member's flag alone does not overturn a vote to keep).
+   */
+  function ratification(accused: Identity, voteSaysExpel: boolean): boolean {
+    if ((options.ratifier ?? "evidence") === "vote") return voteSaysExpel;
+    const platformEvidence = (platformFlags.get(accused.index) ?? []).some((r) => r > round - POLICY.evidenceRounds);
+    if (platformEvidence) return true;
+    // Reviewing the case, it recognises the accused's dishonest work as a voter would; it never finds what is not there.
+    const dishonest = (dishonestRounds.get(accused.index) ?? []).some((r) => r > round - POLICY.evidenceRounds);
+    return voteSaysExpel && dishonest && voteRng.chance(POLICY.reviewDetects);
+  }
+
   // ------------------------------------------------------------------ records
 
   function recordRatings(logs: LogDescription[], rater: number | "platform"): void {
@@ -470,7 +485,9 @@ export async function runScenario(
         rater,
         target: target.index,
         contribution: log.args.contributionId,
-        score: Number(log.args.score) / 1e18,
+        // The rater's own score (the ledger's scoreOf), not the one the ledger applied: a peer's is held near the
+        // platform's, and the baselines should judge what raters said.
+        score: Number(rawScore(s)) / 1e18,
         integrity: Number(s.integrity) / 1e18,
         intent: Number(s.intent) / 1e18,
       } satisfies SimRating);
@@ -490,6 +507,17 @@ export async function runScenario(
       trace.cases.push(simCase);
       return simCase.caseId;
     });
+  }
+
+  function rawScore(s: { quality: bigint; quantity: bigint; integrity: bigint; intent: bigint }): bigint {
+    const p = trustParameters;
+    return (
+      (p.weightQuality * s.quality +
+        p.weightQuantity * s.quantity +
+        p.weightIntegrity * s.integrity +
+        p.weightIntent * s.intent) /
+      ONE
+    );
   }
 
   async function currentTrust(): Promise<Map<number, number>> {

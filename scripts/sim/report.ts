@@ -121,12 +121,13 @@ const duration = (seconds: number) => {
 
 /** The command line as run (the options' values, not interpreted). */
 const commandLine = (results: SimResults) => {
-  const { members, malicious, rounds, runs, seed, params = [] } = results.options;
+  const { members, malicious, rounds, runs, seed, params = [], ratifier = "evidence" } = results.options;
   return (
     `npm run simulate -- ${results.quick ? "--quick " : ""}--members ${members} ` +
     `${typeof malicious === "number" && Number.isFinite(malicious) ? `--malicious ${malicious} ` : ""}` +
     `--rounds ${rounds} --runs ${runs} --seed ${seed}` +
-    params.map((p) => ` --param ${p}`).join("")
+    params.map((p) => ` --param ${p}`).join("") +
+    (ratifier === "evidence" ? "" : ` --ratifier ${ratifier}`)
   );
 };
 

@@ -28,7 +28,7 @@ export interface Scenario {
   sybilsRecommended: boolean;
   /** An expelled malicious member rejoins under a new identity. */
   whitewashing: boolean;
-  /** The malicious members join late, assessed at low levels, recommended lukewarmly: a headcount majority with
+  /** The malicious members join late, assessed legal Medium and capability Low, recommended lukewarmly: a headcount majority with
    * little trust. */
   lowTrustMajority: boolean;
   /** The malicious share this scenario runs at unless `--malicious` is given. */

@@ -183,6 +183,8 @@ export interface SimResults {
     seed: number;
     /** `--param NAME=VALUE` assignments: parameters other than the contracts' defaults. */
     params?: string[];
+    /** How governance ratified (`--ratifier`): "evidence" (the default) or "vote". */
+    ratifier?: "evidence" | "vote";
   };
   machine: { cpus: number; cpuModel: string; node: string };
   /** What was simulated: a hash of the three contracts' deployed bytecode (`contractsFingerprint`) and the

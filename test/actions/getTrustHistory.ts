@@ -19,7 +19,9 @@ async function rated() {
   const first = await rate({
     ledger,
     assessor: governance,
-    rating: ratingOf(alphaId, "r1", ["0.9", "0.9", "0.9", "0.9"]),
+    // A middling platform score, so that the peer's lower one (0.38) lies within the band the ledger holds peers
+    // to (0.20 around the platform's) and lowers trust.
+    rating: ratingOf(alphaId, "r1", ["0.5", "0.5", "0.5", "0.5"]),
   });
   await networkHelpers.mine(500);
   const second = await peerRate({

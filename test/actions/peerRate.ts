@@ -4,6 +4,7 @@ import { network } from "hardhat";
 import { peerRate } from "../../src/actions/peerRate.js";
 import { rate } from "../../src/actions/rate.js";
 import { ONE } from "../../src/constants.js";
+import { toFixed } from "../../src/fixedPoint.js";
 import { community, evolve, ratingOf } from "./fixture.js";
 
 const connection = await network.create();
@@ -38,8 +39,10 @@ describe("peerRate", () => {
   });
 
   it("returns the peer's low-integrity signal with the rater's organization", async () => {
-    const { ledger, alpha, alphaId, betaId } = await networkHelpers.loadFixture(withoutDecay);
-    const rating = ratingOf(betaId, "report", ["0.5", "0.5", "0.1", "0.9"]);
+    const { ledger, governance, alpha, alphaId, betaId } = await networkHelpers.loadFixture(withoutDecay);
+    await rate({ ledger, assessor: governance, rating: ratingOf(betaId, "weak", ["0.6", "0.6", "0.6", "0.6"]) });
+    const rating = ratingOf(betaId, "weak", ["0.5", "0.5", "0.1", "0.9"]);
+    const [before] = await ledger.recordedTrustOf(betaId);
     const rated = await peerRate({ ledger, signer: alpha, rating });
     expect(rated.signal).to.deep.equal({
       orgId: betaId,
@@ -49,6 +52,9 @@ describe("peerRate", () => {
       integrity: rating.scores.integrity,
       intent: rating.scores.intent,
     });
+    // Its score 0.5 lies within 0.20 of the platform's 0.6, so it counts as given, and is under beta's trust.
+    expect(rated.score).to.equal(toFixed("0.5"));
+    expect(before).to.be.greaterThan(toFixed("0.5"));
     expect(rated.delta).to.be.lessThan(0n);
   });
 

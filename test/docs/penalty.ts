@@ -458,7 +458,16 @@ describe("docs/penalty.md", function () {
             // At the upper end the second misuse bars; at the lower end (a window of 0 restarts the count) the
             // first one does, so that both ends of barPeriod are used.
             const maxMisuses = end === 1 ? 2n : 1n;
-            await penalty.setParameters({ ...shortParameters, misuseWindow, barPeriod, maxMisuses });
+            // No reporting threshold: a forfeited bond of the default bondShare takes A under the default one,
+            // and only the bar should decide whether A flags again.
+            const reportingThreshold = 0n;
+            await penalty.setParameters({
+              ...shortParameters,
+              misuseWindow,
+              barPeriod,
+              maxMisuses,
+              reportingThreshold,
+            });
             /** A flag of B that C and D keep (a quorum, no Expel: a misuse), executed; returns its block. */
             const misuse = async (): Promise<bigint> => {
               const { caseId } = await flagB(community);
@@ -664,6 +673,67 @@ describe("docs/penalty.md", function () {
       await expect(penalty.connect(relayer).castVoteBySig(caseId, VoteType.Keep, walletAddress, deadline, signature))
         .to.emit(penalty, "VoteCast")
         .withArgs(caseId, orgD, walletAddress, VoteType.Keep, await ledger.trustAt(orgD, snapshot));
+    });
+  });
+
+  describe("the bond with the default parameters", function () {
+    const example =
+      /With the defaults \(`bondShare` (0\.\d+), `reportingThreshold` (0\.\d+)\), a reporter at trust (0\.\d+) locks a bond of (0\.\d+) and is at (0\.\d+) while the case runs/.exec(
+        PROSE,
+      );
+    const limit =
+      /a reporter under (0\.\d+) \/ \(1 − (0\.\d+)\) ≈ (0\.\d+) cannot flag again while one of its cases is open/.exec(
+        PROSE,
+      );
+    const misuse = /by default, less than (\d+)% of the decided weight voted Expel/.exec(PROSE);
+
+    it("states the default bond, the trust it leaves, the threshold it implies and the misuse threshold", function () {
+      expect(example, "the bond example").to.not.equal(null);
+      expect(limit, "the trust under which a reporter cannot flag again").to.not.equal(null);
+      expect(misuse, "the default misuse threshold").to.not.equal(null);
+      const { bondShare, reportingThreshold, misuseThreshold } = defaultPenaltyParameters;
+      const [share, threshold, trust, bond, left] = example!.slice(1, 6).map(toFixed);
+      expect([share, threshold]).to.deep.equal([bondShare, reportingThreshold]);
+      expect((trust * bondShare) / ONE).to.equal(bond);
+      expect(trust - bond).to.equal(left);
+      expect(limit!.slice(1, 3).map(toFixed)).to.deep.equal([reportingThreshold, bondShare]);
+      const ratio = Number(reportingThreshold) / Number(ONE - bondShare);
+      expect(ratio.toFixed(3)).to.equal(limit![3]);
+      expect(BigInt(misuse![1]) * 10n ** 16n).to.equal(misuseThreshold);
+    });
+
+    it("keeps a reporter under that trust from flagging while its case is open, and after its bond is forfeited", async function () {
+      const community = await networkHelpers.loadFixture(deployCommunity);
+      const { penalty, ledger, a, c, d, orgA, orgC } = community;
+      const { bondShare, reportingThreshold } = await penalty.parameters();
+      expect([bondShare, reportingThreshold]).to.deep.equal([
+        defaultPenaltyParameters.bondShare,
+        defaultPenaltyParameters.reportingThreshold,
+      ]);
+      const before = await ledger.trustOf(orgA);
+      expect(before).to.be.greaterThanOrEqual(reportingThreshold);
+      expect((before * (ONE - bondShare)) / ONE).to.be.lessThan(reportingThreshold); // under the stated limit
+      const { caseId } = await flagB(community);
+      const { bond } = await penalty.getCase(caseId);
+      const bonded = await ledger.trustOf(orgA);
+      expect(bond).to.equal(((bonded + bond) * bondShare) / ONE); // a share of A's trust at the flag
+      const refused = () =>
+        expect(penalty.connect(a).flag(orgC, 1, id("evidence")))
+          .to.be.revertedWithCustomError(penalty, "PenaltyCasesReporterBelowThreshold")
+          .withArgs(orgA, bonded, reportingThreshold);
+      await refused();
+      // C and D keep: a quorum with no Expel, a misuse; the bond is forfeited and A is not barred (one misuse).
+      await untilVoting(community, caseId);
+      await penalty.connect(c).castVote(caseId, VoteType.Keep);
+      await penalty.connect(d).castVote(caseId, VoteType.Keep);
+      await pastDeadline(community, caseId);
+      await expect(penalty.execute(caseId)).to.emit(penalty, "BondForfeited");
+      expect((await penalty.reporterRecord(orgA)).barredUntil).to.equal(0n);
+      await refused();
+      // Decay does not raise it: a half-life later A is still where the bond left it.
+      await networkHelpers.mine(defaultTrustParameters.halfLife);
+      expect(await ledger.trustOf(orgA)).to.equal(bonded);
+      await refused();
     });
   });
 

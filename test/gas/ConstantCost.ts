@@ -89,10 +89,13 @@ const OPERATIONS = [
 
 /**
  * Short penalty periods: voting opens the block after a flag and lasts long enough for the large community's
- * bulk votes (one block each under automining); the ratifier has a few blocks.
+ * bulk votes (one block each under automining); the ratifier has a few blocks. One reporter flags twice, so its
+ * bond is small enough to leave it above the reporting threshold for the second flag (the bond's size does not
+ * change the gas: it is one trust adjustment either way).
  */
 const PENALTY_PARAMETERS = {
   ...defaultPenaltyParameters,
+  bondShare: 5n * 10n ** 16n,
   votingDelay: 1n,
   votingPeriod: BigInt(3 * LARGE),
   ratificationWindow: 10n,

@@ -4,7 +4,7 @@ import { dataSlice, getAddress, id, TypedDataEncoder, ZeroAddress, ZeroHash } fr
 import { network } from "hardhat";
 
 import { Level, Role } from "../../src/constants.js";
-import type { PenaltyParameters } from "../../src/defaults.js";
+import { defaultPenaltyParameters, type PenaltyParameters } from "../../src/defaults.js";
 import { toFixed } from "../../src/fixedPoint.js";
 import { CredenceProxy__factory, ERC1271WalletMock__factory, PenaltyCases__factory } from "../../types/index.js";
 import {
@@ -118,10 +118,14 @@ async function misuseFixture(): Promise<Scenario> {
   ]);
 }
 
-/** D votes Expel, B and C Keep: Defeated, but with an expel share above the misuse threshold. */
+/**
+ * D and F vote Expel, B and C Keep: Defeated, but with an expel share at or above the misuse threshold (about
+ * 0.42 of the decided weight, between the default misuse threshold 0.40 and expel threshold 0.60).
+ */
 async function backedFlagFixture(): Promise<Scenario> {
   return endedWith((s) => [
     [s.dave, Expel],
+    [s.frank, Expel],
     [s.bob, Keep],
     [s.carol, Keep],
   ]);
@@ -260,9 +264,21 @@ async function misuse(f: PenaltyFixture, label: string, at: { flag?: bigint; res
   return { c, tx, block: await blockOf(tx) };
 }
 
-/** Two misuses by A in a row: A is barred. */
-async function barredFixture() {
+/**
+ * The community with no reporting threshold, for the tests of the misuse count. Each misuse forfeits a bond of
+ * bondShare (0.30 by default) of A's trust, and each flag locks one: after two flags A is under the default
+ * reporting threshold (see "reporterRecord"), so without this only the threshold, not the bar, would stop its
+ * next flag.
+ */
+async function countingFixture(): Promise<PenaltyFixture> {
   const f = await communityFixture();
+  await f.penalty.setParameters(penaltyParametersWith({ reportingThreshold: 0n }));
+  return f;
+}
+
+/** Two misuses by A in a row: A is barred (no reporting threshold, so that only the bar stops A's flags). */
+async function barredFixture() {
+  const f = await countingFixture();
   const first = await misuse(f, "first");
   const second = await misuse(f, "second");
   return { ...f, first, second, barredUntil: second.block + testPenaltyParameters.barPeriod };
@@ -562,10 +578,13 @@ describe("PenaltyCases", () => {
       const f = await loadFixture(communityFixture);
       const { ledger } = f;
       const reporter = await trustRecord(ledger, Org.A);
+      const { bondShare } = await f.penalty.parameters();
+      expect(bondShare).to.equal(defaultPenaltyParameters.bondShare);
       const c = await openCase(f, f.alice, Org.M);
 
       expect(c.reporterTrust).to.equal(trustAtBlock(reporter, c.block));
-      expect(c.bond).to.equal(mulDiv(c.reporterTrust, toFixed("0.05"), ONE));
+      expect(c.bond).to.equal(mulDiv(c.reporterTrust, bondShare, ONE));
+      expect(c.bond).to.be.greaterThan(0n);
       await expect(c.tx)
         .to.emit(ledger, "TrustChanged")
         .withArgs(
@@ -1877,6 +1896,27 @@ describe("PenaltyCases", () => {
     const keptWithQuorum = (exceeded: boolean) =>
       voteWith((w) => ({ quorumShare: exceedingQuorumShare(w) - (exceeded ? 0n : 1n) }), [Keep, Abstain]);
 
+    it("finds no misuse when the expel share equals the misuse threshold, a misuse one wei over it", async () => {
+      // C expels and D keeps: a share of about 0.53, under the default expel threshold (Defeated), with a quorum.
+      const share = (w: Pick<Weights, "e" | "k">) => mulDiv(w.e, ONE, w.e + w.k);
+      for (const over of [0n, 1n]) {
+        const s = await voteWith((w) => ({ misuseThreshold: share(w) + over }));
+        const { penalty, c } = s;
+        expect(c.misuseThreshold).to.equal(share({ e: weightOf(c, Org.C), k: weightOf(c, Org.D) }) + over);
+        expect(await penalty.state(c.caseId)).to.equal(CaseState.Defeated);
+        const tx = await penalty.connect(s.ratifier).ratify(c.caseId, false, REASON);
+        if (over === 0n) {
+          await expect(tx).to.emit(penalty, "BondReleased").withArgs(c.caseId, Org.A, c.bond);
+          await expect(tx).not.to.emit(penalty, "ReporterMisuseRecorded");
+        } else {
+          await expect(tx)
+            .to.emit(penalty, "BondForfeited")
+            .withArgs(c.caseId, Org.A, c.bond, c.misuseThreshold - 1n);
+          await expect(tx).to.emit(penalty, "ReporterMisuseRecorded").withArgs(Org.A, 1n, 0n);
+        }
+      }
+    });
+
     it("judges a vote whose cast weight, abstentions included, reaches the quorum: the bond is forfeited", async () => {
       const s = await keptWithQuorum(false);
       const { penalty, c } = s;
@@ -1956,7 +1996,7 @@ describe("PenaltyCases", () => {
     });
 
     it("restarts the count once the window has passed", async () => {
-      const f = await loadFixture(communityFixture);
+      const f = await loadFixture(countingFixture);
       const first = await misuse(f, "first");
       const after = first.block + testPenaltyParameters.misuseWindow + 1n;
       const second = await misuse(f, "second", { flag: after - 30n, resolve: after });
@@ -1974,6 +2014,33 @@ describe("PenaltyCases", () => {
       const barredUntil = third.block + testPenaltyParameters.barPeriod;
       await expect(third.tx).to.emit(f.penalty, "ReporterMisuseRecorded").withArgs(Org.A, 3n, barredUntil);
       expect(await recordOf(f, Org.A)).to.deep.equal([3n, f.first.block, barredUntil]);
+    });
+
+    it("with the default shares, two forfeited bonds leave the reporter under the reporting threshold", async () => {
+      const f = await loadFixture(communityFixture);
+      const { reportingThreshold, bondShare } = await penaltyParametersOf(f.penalty);
+      expect([reportingThreshold, bondShare]).to.deep.equal([
+        defaultPenaltyParameters.reportingThreshold,
+        defaultPenaltyParameters.bondShare,
+      ]);
+      const first = await misuse(f, "first");
+      const second = await misuse(f, "second");
+      // A could flag both times: each bond was a share of a trust at or above the threshold.
+      for (const { c } of [first, second]) {
+        expect(c.reporterTrust).to.be.greaterThanOrEqual(reportingThreshold);
+        expect(c.bond).to.equal(shareOf(c.reporterTrust, bondShare));
+      }
+      const barredUntil = second.block + testPenaltyParameters.barPeriod;
+      expect(await recordOf(f, Org.A)).to.deep.equal([2n, first.block, barredUntil]);
+      // Once the bar is over, the bonds it forfeited keep A from flagging (decay never raises trust; ratings can).
+      const record = await trustRecord(f.ledger, Org.A);
+      expect(record.value).to.equal(second.c.reporterTrust - second.c.bond);
+      await nextTxAt(f, barredUntil + 1n);
+      const trust = trustAtBlock(record, barredUntil + 1n);
+      expect(trust).to.be.lessThan(reportingThreshold);
+      await expect(f.penalty.connect(f.alice).flag(Org.M, 1, evidence("x")))
+        .to.be.revertedWithCustomError(f.penalty, "PenaltyCasesReporterBelowThreshold")
+        .withArgs(Org.A, trust, reportingThreshold);
     });
   });
 
@@ -2079,10 +2146,11 @@ describe("PenaltyCases", () => {
         c.bond,
       ]);
 
-      // D expels, B and C keep: under the case's expel threshold (0.6) but over the new one (0.1).
+      // D and F expel, B and C keep: under the case's expel threshold but over the new one.
       await nextTxAt(s, c.voteStart);
       await castVotes(s, c, [
         [s.dave, Expel],
+        [s.frank, Expel],
         [s.bob, Keep],
         [s.carol, Keep],
       ]);
@@ -2092,7 +2160,7 @@ describe("PenaltyCases", () => {
       expect(share).to.be.greaterThanOrEqual(updated.expelThreshold);
       expect(share).to.be.lessThan(c.expelThreshold);
       expect(await penalty.state(c.caseId)).to.equal(CaseState.Defeated);
-      // Dismissed: the share is over the case's misuse threshold (0.2), under the new one (0.9).
+      // Dismissed without a misuse: the share is at or over the case's misuse threshold, under the new one.
       expect(share).to.be.greaterThanOrEqual(c.misuseThreshold);
       expect(share).to.be.lessThan(updated.misuseThreshold);
       await expect(penalty.connect(s.ratifier).ratify(c.caseId, false, REASON))

@@ -1213,7 +1213,8 @@ describe("TrustLedger", function () {
     it("scales a loss by the rater's trust too", async function () {
       const { ledger, adminE, orgA, orgE } = await loadFixture(noDecayFixture);
       const r = rating(orgA, "peer-loss", scores(toFixed("0.1")));
-      await ledger.rate({ ...r, scores: scores(toFixed("0.6")) });
+      // The platform's 0.3 puts the peer's 0.1 within the band peers are held to.
+      await ledger.rate({ ...r, scores: scores(toFixed("0.3")) });
       const [trustA] = await ledger.recordedTrustOf(orgA);
       const [weight] = await ledger.recordedTrustOf(orgE);
       expect(trustA).to.be.greaterThan(toFixed("0.1"));
@@ -1222,6 +1223,86 @@ describe("TrustLedger", function () {
         .withArgs(orgA, r.contributionId, adminE.address, orgE, scoresTuple(r.scores), toFixed("0.1"), weight);
       const expected = trustA - ((trustA - toFixed("0.1")) * defaultTrustParameters.lossRate * weight) / (ONE * ONE);
       expect(await ledger.trustOf(orgA)).to.equal(expected);
+    });
+
+    it("holds a peer's score within 0.20 of the platform's score of the contribution", async function () {
+      const { ledger, adminE, memberB, orgA, orgB, orgE } = await loadFixture(noDecayFixture);
+      const r = rating(orgA, "banded", scores(toFixed("0.5")));
+      await ledger.rate(r);
+      const [trustE] = await ledger.recordedTrustOf(orgE);
+      const [trustB] = await ledger.recordedTrustOf(orgB);
+      const high = { ...r, scores: scores(toFixed("0.95")) };
+      await expect(ledger.connect(adminE).peerRate(high))
+        .to.emit(ledger, "ContributionRated")
+        .withArgs(orgA, r.contributionId, adminE.address, orgE, scoresTuple(high.scores), toFixed("0.7"), trustE);
+      const low = { ...r, scores: scores(toFixed("0.05")) };
+      await expect(ledger.connect(memberB).peerRate(low))
+        .to.emit(ledger, "ContributionRated")
+        .withArgs(orgA, r.contributionId, memberB.address, orgB, scoresTuple(low.scores), toFixed("0.3"), trustB / 2n);
+    });
+
+    it("keeps the band within [0, 1] and counts a score inside it as given", async function () {
+      const { ledger, adminE, memberB, orgA } = await loadFixture(noDecayFixture);
+      const bottom = rating(orgA, "bottom", scores(toFixed("0.1")));
+      await ledger.rate(bottom);
+      const zero = { ...bottom, scores: scores(0n) };
+      const bottomReceipt = await (await ledger.connect(adminE).peerRate(zero)).wait();
+      const top = rating(orgA, "top", scores(toFixed("0.9")));
+      await ledger.rate(top);
+      const full = { ...top, scores: scores(ONE) };
+      const topReceipt = await (await ledger.connect(memberB).peerRate(full)).wait();
+      const inside = rating(orgA, "inside", scores(toFixed("0.6")));
+      await ledger.rate(inside);
+      const given = { ...inside, scores: scores(toFixed("0.45")) };
+      const insideReceipt = await (await ledger.connect(adminE).peerRate(given)).wait();
+      const appliedScore = (receipt: typeof bottomReceipt) =>
+        receipt!.logs.map((log) => ledger.interface.parseLog(log)).find((log) => log?.name === "ContributionRated")!
+          .args.score as bigint;
+      expect(appliedScore(bottomReceipt)).to.equal(0n);
+      expect(appliedScore(topReceipt)).to.equal(ONE);
+      expect(appliedScore(insideReceipt)).to.equal(toFixed("0.45"));
+    });
+
+    it("weighs the k-th peer rating of a contribution 1/k of its rater's trust", async function () {
+      const { ledger, adminE, memberB, orgA, orgB, orgE } = await loadFixture(noDecayFixture);
+      const first = rating(orgA, "crowd-1", scores(toFixed("0.8")));
+      await ledger.rate(first);
+      const [trustE] = await ledger.recordedTrustOf(orgE);
+      const [trustB] = await ledger.recordedTrustOf(orgB);
+      // E rates crowd-1 first (all its trust), B second (half of B's); on crowd-2 B is first again (all of it).
+      await expect(ledger.connect(adminE).peerRate(first))
+        .to.emit(ledger, "ContributionRated")
+        .withArgs(orgA, first.contributionId, adminE.address, orgE, scoresTuple(first.scores), toFixed("0.8"), trustE);
+      await expect(ledger.connect(memberB).peerRate(first))
+        .to.emit(ledger, "ContributionRated")
+        .withArgs(
+          orgA,
+          first.contributionId,
+          memberB.address,
+          orgB,
+          scoresTuple(first.scores),
+          toFixed("0.8"),
+          trustB / 2n,
+        );
+      const second = rating(orgA, "crowd-2", scores(toFixed("0.8")));
+      await ledger.rate(second);
+      await expect(ledger.connect(memberB).peerRate(second))
+        .to.emit(ledger, "ContributionRated")
+        .withArgs(
+          orgA,
+          second.contributionId,
+          memberB.address,
+          orgB,
+          scoresTuple(second.scores),
+          toFixed("0.8"),
+          trustB,
+        );
+      // A second rating by the same organization is still refused.
+      await expect(ledger.connect(adminE).peerRate(first)).to.be.revertedWithCustomError(
+        ledger,
+        "TrustLedgerAlreadyRated",
+      );
+      expect(await ledger.hasRated(orgA, first.contributionId, 0n)).to.equal(true);
     });
 
     it("accepts a platform rating and peer ratings of the same contribution", async function () {

@@ -50,6 +50,8 @@ contract CommunityHandler is CommonBase, StdCheats, StdUtils {
     struct Contribution {
         uint256 orgId;
         bytes32 contributionId;
+        // The platform's weighted score: peers' scores count only within 0.20 of it.
+        uint256 platformScore;
     }
 
     /// @notice The baseline and half-life governance set at block `fromBlock`.
@@ -399,7 +401,7 @@ contract CommunityHandler is CommonBase, StdCheats, StdUtils {
         uint256 before = ledger.trustOf(orgId);
         ledger.rate(rating);
         _rated[key] = true;
-        _platformRated.push(Contribution(orgId, rating.contributionId));
+        _platformRated.push(Contribution(orgId, rating.contributionId, ledger.scoreOf(rating.scores)));
 
         _expectStepTowards(before, ledger.scoreOf(rating.scores), ledger.trustOf(orgId));
         ++calls["rate"];
@@ -427,7 +429,7 @@ contract CommunityHandler is CommonBase, StdCheats, StdUtils {
             bytes32 key = _ratingKey(orgId, ratings[i].contributionId, 0);
             if (_rated[key]) continue;
             _rated[key] = true;
-            _platformRated.push(Contribution(orgId, ratings[i].contributionId));
+            _platformRated.push(Contribution(orgId, ratings[i].contributionId, ledger.scoreOf(ratings[i].scores)));
             ++expected;
         }
         uint256 applied = ledger.rateBatch(ratings);
@@ -478,7 +480,11 @@ contract CommunityHandler is CommonBase, StdCheats, StdUtils {
             ledger.peerRate(rating);
             _rated[key] = true;
 
-            _expectStepTowards(before, ledger.scoreOf(rating.scores), ledger.trustOf(target.orgId));
+            _expectStepTowards(
+                before,
+                _withinBand(ledger.scoreOf(rating.scores), target.platformScore),
+                ledger.trustOf(target.orgId)
+            );
             ++calls["peerRate"];
             return;
         }
@@ -782,6 +788,14 @@ contract CommunityHandler is CommonBase, StdCheats, StdUtils {
     }
 
     /// @dev A rating moves trust from `before` towards `score`, never past it.
+    /// @dev The score a peer's rating moves trust towards: its own, held within 0.20 of the platform's.
+    function _withinBand(uint256 score, uint256 platformScore) private pure returns (uint256) {
+        uint256 band = 2e17;
+        uint256 low = platformScore > band ? platformScore - band : 0;
+        uint256 high = platformScore + band < 1e18 ? platformScore + band : 1e18;
+        return score < low ? low : (score > high ? high : score);
+    }
+
     function _expectStepTowards(uint256 before, uint256 score, uint256 updated) private pure {
         uint256 low = before < score ? before : score;
         uint256 high = before < score ? score : before;

@@ -79,22 +79,32 @@ describe("simulator engine", function () {
     expect(expelled.every((m) => m.malicious)).to.equal(true);
   });
 
-  it("turns away Sybil identities that only their attacker recommends", async () => {
+  it("turns away Sybil identities that only their attacker recommends: too few recommendations", async () => {
     const trace = await simulate("sybil-unrecommended", 5);
     const sybils = trace.refused!.filter((r) => r.behaviour === "sybil");
     expect(sybils).to.have.length(5);
-    expect(sybils[0].reason).to.match(/^EntityRegistry/);
+    for (const sybil of sybils)
+      expect(sybil.reason).to.match(
+        /^EntityRegistryEntryCriteriaNotMet\(.*criterion: "recommendations", actual: 1, required: 2\)$/,
+      );
     expect(trace.members.some((m) => m.behaviour === "sybil")).to.equal(false);
   });
 
-  it("admits recommended Sybil identities, controlled by the attacker, and none in the control run", async () => {
+  it("turns away recommended Sybil shells on the legal minimum, and registers none in the control run", async () => {
     const trace = await simulate("sybil", 5);
-    const sybils = trace.members.filter((m) => m.behaviour === "sybil");
+    const sybils = trace.refused!.filter((r) => r.behaviour === "sybil");
     expect(sybils).to.have.length(5);
-    const attacker = trace.members.find((m) => m.malicious && m.behaviour !== "sybil")!;
-    expect(sybils.every((s) => s.controller === attacker.index && s.malicious)).to.equal(true);
+    const attacker = trace.members.find((m) => m.malicious)!;
+    for (const sybil of sybils) {
+      expect(sybil.controller).to.equal(attacker.index);
+      // Low (1) against the raised criteria's Medium (2).
+      expect(sybil.reason).to.match(
+        /^EntityRegistryEntryCriteriaNotMet\(.*criterion: "legal", actual: 1, required: 2\)$/,
+      );
+    }
     const control = await simulate("sybil", 5, { sybils: 0 });
-    expect(control.members.some((m) => m.behaviour === "sybil")).to.equal(false);
+    expect(control.refused!.some((r) => r.behaviour === "sybil")).to.equal(false);
+    expect(control.members.map((m) => m.orgId)).to.deep.equal(trace.members.map((m) => m.orgId));
   });
 });
 

@@ -12,8 +12,9 @@
 import { type Interface, type LogDescription, ZeroHash, id } from "ethers";
 
 import { CaseState, Level, VoteType } from "../../src/constants.js";
-import { raisedEntryCriteria } from "../../src/defaults.js";
+import { raisedEntryCriteria, toTrustParameters } from "../../src/defaults.js";
 import { countryCode } from "../../src/fixedPoint.js";
+import { scoreOf } from "../../src/trustModel.js";
 import { type SimChain, SimRevert, accountOf, clock, mine, send, unlock } from "./chain.js";
 import type { Rng } from "./rng.js";
 import type { Scenario } from "./scenarios.js";
@@ -93,6 +94,7 @@ export async function runScenario(
   const interfaces: Interface[] = [registry.interface, ledger.interface, penalty.interface];
   const penaltyParameters = await penalty.parameters();
   const trustParameters = await ledger.parameters();
+  const raterWeights = toTrustParameters(trustParameters);
   const flagThreshold = Number(trustParameters.flagThreshold) / 1e18;
   const reportingThreshold = Number(penaltyParameters.reportingThreshold) / 1e18;
 
@@ -487,7 +489,7 @@ export async function runScenario(
         contribution: log.args.contributionId,
         // The rater's own score (the ledger's scoreOf), not the one the ledger applied: a peer's is held near the
         // platform's, and the baselines should judge what raters said.
-        score: Number(rawScore(s)) / 1e18,
+        score: Number(scoreOf(raterWeights, s)) / 1e18,
         integrity: Number(s.integrity) / 1e18,
         intent: Number(s.intent) / 1e18,
       } satisfies SimRating);
@@ -507,17 +509,6 @@ export async function runScenario(
       trace.cases.push(simCase);
       return simCase.caseId;
     });
-  }
-
-  function rawScore(s: { quality: bigint; quantity: bigint; integrity: bigint; intent: bigint }): bigint {
-    const p = trustParameters;
-    return (
-      (p.weightQuality * s.quality +
-        p.weightQuantity * s.quantity +
-        p.weightIntegrity * s.integrity +
-        p.weightIntent * s.intent) /
-      ONE
-    );
   }
 
   async function currentTrust(): Promise<Map<number, number>> {

@@ -187,8 +187,8 @@ export interface SimResults {
     ratifier?: "evidence" | "vote";
   };
   machine: { cpus: number; cpuModel: string; node: string };
-  /** What was simulated: a hash of the three contracts' deployed bytecode (`contractsFingerprint`) and the
-   * parameters read from the deployment, so that results cannot outlive a change to either. */
+  /** What was simulated: a hash of the Solidity sources the deployment compiles from (`contractsFingerprint`) and
+   * the parameters read from the deployment, so that results cannot outlive a change to either. */
   contracts: string;
   parameters: { trust: Record<string, string>; penalty: Record<string, string> };
   durationSeconds: number;

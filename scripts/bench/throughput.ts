@@ -6,7 +6,8 @@
  *   npx tsx scripts/bench/throughput.ts [--quick]     prints the result as JSON, progress on stderr
  *
  * - Single ratings: N ratings pipelined (nonces kept locally by ethers' NonceManager, up to IN_FLIGHT rate()
- *   calls outstanding, each with PIPELINE_GAS_HEADROOM_PERCENT over the gas estimate; then all receipts awaited),
+ *   calls outstanding, each with PIPELINE_GAS_HEADROOM_PERCENT over the gas estimate; then all receipts awaited;
+ *   a block requested every SWEEP_MS as well, for what anvil's automine leaves behind: see sweeping),
  *   and one at a time with the plain wallet (send, wait, repeat: what one CLI process does per rating).
  * - Batched ratings: rateBatch in chunks of 100 and of 50 (the CLI's default), pipelined and one chunk at a time
  *   (what `credence trust rate-batch` does).
@@ -92,6 +93,9 @@ export const IN_FLIGHT = 64;
 
 /** Receipt polling of the throughput runs: short, so that the wall time is not rounded up to a poll. */
 export const THROUGHPUT_POLL_MS = 50;
+
+/** How often a pipelined run on automine asks anvil for a block that takes stuck transactions (see sweeping). */
+const SWEEP_MS = 1_000;
 
 /** Receipt polling of the latency run (the CLI polls every 500 ms; a shorter poll measures the chain, not it). */
 export const LATENCY_POLL_MS = 50;
@@ -224,7 +228,9 @@ export async function measureThroughput(options: ThroughputOptions = {}): Promis
       const limit = await inFlightLimit(fast, fast.ledger.connect(fast.assessor).rate.estimateGas(singleRatings[0]));
       log(`single: ${sizes.single} ratings pipelined, ${limit} in flight`);
       const pipelined = await timed(() =>
-        inFlight(singleRatings, limit, rateChecked(fast.ledger, new PipelineSigner(fast.assessor))),
+        sweeping(fast.provider, () =>
+          inFlight(singleRatings, limit, rateChecked(fast.ledger, new PipelineSigner(fast.assessor))),
+        ),
       );
       log(`single: ${round(perSecond(sizes.single, pipelined.seconds), 1)} ratings/s pipelined`);
       log(`single: ${sizes.sequential} ratings one at a time`);
@@ -264,7 +270,9 @@ export async function measureThroughput(options: ThroughputOptions = {}): Promis
           const limit = await inFlightLimit(fast, fast.ledger.connect(fast.assessor).rateBatch.estimateGas(chunks[0]));
           log(`batched ${batchSize}: ${sizes.batched} ratings pipelined, ${limit} chunks in flight`);
           const piped = await timed(() =>
-            inFlight(chunks, limit, rateBatchChecked(fast.ledger, new PipelineSigner(fast.assessor))),
+            sweeping(fast.provider, () =>
+              inFlight(chunks, limit, rateBatchChecked(fast.ledger, new PipelineSigner(fast.assessor))),
+            ),
           );
           const oneByOne = chunk(
             ratings(`batch${batchSize}-sequential`, sizes.sequentialBatches * batchSize, fast.orgIds),
@@ -399,7 +407,7 @@ async function onFreshNode<R>(
     const ledger = TrustLedger__factory.connect(addresses.ledger, provider);
     const registry = EntityRegistry__factory.connect(addresses.registry, provider);
     const node: Prepared = { ledger, registry, assessor, orgIds: [], provider };
-    node.orgIds = await addOrganizations(node, ORGANIZATIONS, "member");
+    node.orgIds = await sweeping(provider, () => addOrganizations(node, ORGANIZATIONS, "member"));
     return await work(node, String(await provider.send("web3_clientVersion", [])));
   } finally {
     provider.destroy();
@@ -568,6 +576,25 @@ async function inFlightLimit(node: Prepared, estimate: Promise<bigint>): Promise
   const block = await node.provider.getBlock("latest");
   const perTransaction = ((await estimate) * (100n + PIPELINE_GAS_HEADROOM_PERCENT)) / 100n;
   return Math.max(1, Math.min(IN_FLIGHT, Number(block!.gasLimit / perTransaction)));
+}
+
+/**
+ * Runs `work`, which pipelines transactions on an automining anvil, while asking for a block (evm_mine) every
+ * SWEEP_MS. Pipelined sends reach anvil out of nonce order, and its automine can then leave ready transactions in
+ * the pool and never mine them (https://github.com/foundry-rs/foundry/issues/10122): in one CI run here anvil
+ * 1.7.1 held 26 for good behind a nonce that was already next, and the benchmark waited forever. A requested block
+ * takes every ready transaction, as anvil's interval and mixed mining do (the issue's workaround; mixed mining
+ * itself would make Ignition's deployment wait for five confirmations). It adds at most one block a second to
+ * runs of tens of blocks a second, and none when nothing is stuck but an empty one.
+ */
+async function sweeping<R>(provider: CredenceProvider, work: () => Promise<R>): Promise<R> {
+  // A failed request is left alone: if the node is gone, `work` fails and says so.
+  const timer = setInterval(() => void provider.send("evm_mine", []).catch(() => undefined), SWEEP_MS);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 /** `items` in consecutive slices of `size`. */

@@ -7,7 +7,7 @@
  *
  * - Single ratings: N ratings pipelined (nonces kept locally by ethers' NonceManager, up to IN_FLIGHT rate()
  *   calls outstanding, each with PIPELINE_GAS_HEADROOM_PERCENT over the gas estimate; then all receipts awaited;
- *   a block requested every SWEEP_MS as well, for what anvil's automine leaves behind: see sweeping),
+ *   transactions anvil strands are re-sent and counted: see PipelineSigner),
  *   and one at a time with the plain wallet (send, wait, repeat: what one CLI process does per rating).
  * - Batched ratings: rateBatch in chunks of 100 and of 50 (the CLI's default), pipelined and one chunk at a time
  *   (what `credence trust rate-batch` does).
@@ -94,8 +94,8 @@ export const IN_FLIGHT = 64;
 /** Receipt polling of the throughput runs: short, so that the wall time is not rounded up to a poll. */
 export const THROUGHPUT_POLL_MS = 50;
 
-/** How often a pipelined run on automine asks anvil for a block that takes stuck transactions (see sweeping). */
-const SWEEP_MS = 1_000;
+/** How often a pipelined run checks anvil's pool for stranded transactions (see PipelineSigner). */
+const WATCH_MS = 1_000;
 
 /** Receipt polling of the latency run (the CLI polls every 500 ms; a shorter poll measures the chain, not it). */
 export const LATENCY_POLL_MS = 50;
@@ -134,6 +134,8 @@ export interface BatchedResult {
   transactions: number;
   seconds: number;
   perSecond: number;
+  /** Pipelined chunks anvil stranded and the run re-sent (see PipelineSigner); their wait is in `seconds`. */
+  resent: number;
   /** One chunk at a time (send, wait, next): what `credence trust rate-batch` does. */
   sequentialRatings: number;
   sequentialSeconds: number;
@@ -159,6 +161,8 @@ export interface ThroughputResult {
     sequentialPerSecond: number;
     /** Median gas of a single rate() mined alone in its block (the one-at-a-time run). */
     gasPerRating: number;
+    /** Pipelined transactions anvil stranded and the run re-sent (see PipelineSigner); their wait is in `seconds`. */
+    resent: number;
   };
   /** Chunks of BATCH_SIZE. */
   batched: BatchedResult;
@@ -227,10 +231,9 @@ export async function measureThroughput(options: ThroughputOptions = {}): Promis
       const singleRatings = ratings("single", sizes.single, fast.orgIds);
       const limit = await inFlightLimit(fast, fast.ledger.connect(fast.assessor).rate.estimateGas(singleRatings[0]));
       log(`single: ${sizes.single} ratings pipelined, ${limit} in flight`);
+      const pipeline = new PipelineSigner(fast.assessor, log);
       const pipelined = await timed(() =>
-        sweeping(fast.provider, () =>
-          inFlight(singleRatings, limit, rateChecked(fast.ledger, new PipelineSigner(fast.assessor))),
-        ),
+        pipeline.watch(() => inFlight(singleRatings, limit, rateChecked(fast.ledger, pipeline))),
       );
       log(`single: ${round(perSecond(sizes.single, pipelined.seconds), 1)} ratings/s pipelined`);
       log(`single: ${sizes.sequential} ratings one at a time`);
@@ -254,6 +257,7 @@ export async function measureThroughput(options: ThroughputOptions = {}): Promis
           sequentialSeconds: round(sequential.seconds),
           sequentialPerSecond: round(perSecond(sizes.sequential, sequential.seconds), 1),
           gasPerRating: median(sequential.value),
+          resent: pipeline.resent,
         },
         distinctGas,
       };
@@ -269,10 +273,9 @@ export async function measureThroughput(options: ThroughputOptions = {}): Promis
           const chunks = chunk(ratings(`batch${batchSize}`, sizes.batched, fast.orgIds), batchSize);
           const limit = await inFlightLimit(fast, fast.ledger.connect(fast.assessor).rateBatch.estimateGas(chunks[0]));
           log(`batched ${batchSize}: ${sizes.batched} ratings pipelined, ${limit} chunks in flight`);
+          const pipeline = new PipelineSigner(fast.assessor, log);
           const piped = await timed(() =>
-            sweeping(fast.provider, () =>
-              inFlight(chunks, limit, rateBatchChecked(fast.ledger, new PipelineSigner(fast.assessor))),
-            ),
+            pipeline.watch(() => inFlight(chunks, limit, rateBatchChecked(fast.ledger, pipeline))),
           );
           const oneByOne = chunk(
             ratings(`batch${batchSize}-sequential`, sizes.sequentialBatches * batchSize, fast.orgIds),
@@ -296,6 +299,7 @@ export async function measureThroughput(options: ThroughputOptions = {}): Promis
             transactions: chunks.length,
             seconds: round(piped.seconds),
             perSecond: round(perSecond(sizes.batched, piped.seconds), 1),
+            resent: pipeline.resent,
             sequentialRatings,
             sequentialSeconds: round(sequential.seconds),
             sequentialPerSecond: round(perSecond(sequentialRatings, sequential.seconds), 1),
@@ -407,7 +411,7 @@ async function onFreshNode<R>(
     const ledger = TrustLedger__factory.connect(addresses.ledger, provider);
     const registry = EntityRegistry__factory.connect(addresses.registry, provider);
     const node: Prepared = { ledger, registry, assessor, orgIds: [], provider };
-    node.orgIds = await sweeping(provider, () => addOrganizations(node, ORGANIZATIONS, "member"));
+    node.orgIds = await addOrganizations(node, ORGANIZATIONS, "member");
     return await work(node, String(await provider.send("web3_clientVersion", [])));
   } finally {
     provider.destroy();
@@ -422,21 +426,25 @@ async function onFreshNode<R>(
 async function addOrganizations(node: Prepared, count: number, label: string): Promise<bigint[]> {
   const platform = new PipelineSigner(node.assessor);
   const indexes = Array.from({ length: count }, (_, i) => i);
-  const joined = await inFlight(indexes, SETUP_IN_FLIGHT, (i) =>
-    requestJoin({
-      registry: node.registry,
-      signer: platform,
-      // An address nobody holds the key of: the admin never acts here.
-      admin: getAddress(dataSlice(id(`bench:${label}:admin:${i}`), 12)),
-      identityHash: id(`bench:${label}:identity:${i}`),
-      country: "DE",
-      profileHash: id(`bench:${label}:profile:${i}`),
-      profileURI: `https://${label}${i}.example/profile.json`,
-    }),
+  const joined = await platform.watch(() =>
+    inFlight(indexes, SETUP_IN_FLIGHT, (i) =>
+      requestJoin({
+        registry: node.registry,
+        signer: platform,
+        // An address nobody holds the key of: the admin never acts here.
+        admin: getAddress(dataSlice(id(`bench:${label}:admin:${i}`), 12)),
+        identityHash: id(`bench:${label}:identity:${i}`),
+        country: "DE",
+        profileHash: id(`bench:${label}:profile:${i}`),
+        profileURI: `https://${label}${i}.example/profile.json`,
+      }),
+    ),
   );
   const orgIds = joined.map((request) => request.orgId);
-  await inFlight(orgIds, SETUP_IN_FLIGHT, (orgId) =>
-    activate({ registry: node.registry, assessor: platform, orgId, legal: Level.High, capability: Level.High }),
+  await platform.watch(() =>
+    inFlight(orgIds, SETUP_IN_FLIGHT, (orgId) =>
+      activate({ registry: node.registry, assessor: platform, orgId, legal: Level.High, capability: Level.High }),
+    ),
   );
   return orgIds;
 }
@@ -456,15 +464,100 @@ async function measureDistinctBatches(node: Prepared, batchSize: number): Promis
 
 /**
  * ethers' NonceManager (nonces counted locally, so transactions need not wait for each other's receipts) sending
- * with PIPELINE_GAS_HEADROOM_PERCENT over the node's gas estimate.
+ * with PIPELINE_GAS_HEADROOM_PERCENT over the node's gas estimate, and keeping what it signed so that `watch` can
+ * re-send what anvil strands.
+ *
+ * Pipelined sends reach anvil out of nonce order, and anvil 1.7.1's pool can then strand them: a transaction that
+ * arrives while its predecessor is being mined waits for a predecessor that will never be announced, and every
+ * later one waits behind it. Seen here twice (once in CI): 26 and 64 transactions queued for good, the first at
+ * exactly the account's next nonce, nothing pending, the benchmark waiting forever. Mining more blocks does not
+ * free them (they are not ready); removing them from the pool and sending the same signed bytes again, in order,
+ * does, and their hashes (so the receipts awaited) are unchanged.
  */
-class PipelineSigner extends NonceManager {
+export class PipelineSigner extends NonceManager {
+  /** Signed transactions by nonce: what `watch` re-sends. */
+  private readonly signedByNonce = new Map<number, string>();
+  /** Transactions re-sent after anvil stranded them, over this signer's life. */
+  resent = 0;
+
+  constructor(
+    signer: Signer,
+    private readonly log: (line: string) => void = () => undefined,
+  ) {
+    super(signer);
+  }
+
   override async sendTransaction(tx: TransactionRequest): Promise<TransactionResponse> {
-    if (tx.gasLimit == null) {
-      const estimate = await this.estimateGas(tx);
-      tx = { ...tx, gasLimit: (estimate * (100n + PIPELINE_GAS_HEADROOM_PERCENT)) / 100n };
+    // The nonce is taken at the call, as NonceManager does.
+    const nonce = this.getNonce("pending");
+    this.increment();
+    const gasLimit = tx.gasLimit ?? ((await this.estimateGas(tx)) * (100n + PIPELINE_GAS_HEADROOM_PERCENT)) / 100n;
+    const populated = await this.signer.populateTransaction({ ...tx, gasLimit, nonce: await nonce });
+    const signed = await this.signer.signTransaction(populated);
+    this.signedByNonce.set(Number(populated.nonce), signed);
+    return (this.provider as CredenceProvider).broadcastTransaction(signed);
+  }
+
+  /**
+   * Runs `work` while checking anvil's pool every WATCH_MS: when this account's queue starts at its next nonce
+   * with nothing pending, at two checks in a row, those transactions are stranded, and are dropped and re-sent in
+   * nonce order (logged, and counted in `resent`). A failure to re-send fails `work`.
+   */
+  async watch<R>(work: () => Promise<R>): Promise<R> {
+    let fail: (error: unknown) => void = () => undefined;
+    const failed = new Promise<never>((_, reject) => (fail = reject));
+    let suspect: string | undefined;
+    let checking = false;
+    const timer = setInterval(() => {
+      if (checking) return;
+      checking = true;
+      this.stranded()
+        .then(async (nonces) => {
+          const key = nonces?.join(",");
+          if (key === undefined || key !== suspect) {
+            suspect = key;
+            return;
+          }
+          suspect = undefined;
+          await this.resend(nonces!);
+        })
+        .catch(fail)
+        .finally(() => (checking = false));
+    }, WATCH_MS);
+    try {
+      return await Promise.race([work(), failed]);
+    } finally {
+      clearInterval(timer);
     }
-    return super.sendTransaction(tx);
+  }
+
+  /** The nonces queued for this account when they start at its next nonce and nothing is pending. */
+  private async stranded(): Promise<number[] | undefined> {
+    const provider = this.provider as CredenceProvider;
+    const address = (await this.getAddress()).toLowerCase();
+    const pool = (await provider.send("txpool_inspect", [])) as Record<"pending" | "queued", Record<string, object>>;
+    const entries = (group: Record<string, object>) =>
+      Object.entries(group ?? {}).find(([account]) => account.toLowerCase() === address)?.[1] ?? {};
+    const queued = Object.keys(entries(pool.queued))
+      .map(Number)
+      .sort((a, b) => a - b);
+    if (queued.length === 0 || Object.keys(entries(pool.pending)).length > 0) return undefined;
+    const next = await provider.getTransactionCount(address, "latest");
+    return queued[0] === next ? queued : undefined;
+  }
+
+  private async resend(nonces: number[]): Promise<void> {
+    const provider = this.provider as CredenceProvider;
+    const signed = nonces.map((nonce) => {
+      const bytes = this.signedByNonce.get(nonce);
+      if (bytes === undefined) throw new Error(`anvil stranded nonce ${nonce}, which this signer did not sign`);
+      return bytes;
+    });
+    this.log(`anvil stranded ${nonces.length} transactions from nonce ${nonces[0]}; dropping and re-sending them`);
+    // Everything this account has in the pool is stranded (nothing pending, the queue starts at the next nonce).
+    await provider.send("anvil_removePoolTransactions", [await this.getAddress()]);
+    for (const bytes of signed) await provider.broadcastTransaction(bytes);
+    this.resent += signed.length;
   }
 }
 
@@ -576,25 +669,6 @@ async function inFlightLimit(node: Prepared, estimate: Promise<bigint>): Promise
   const block = await node.provider.getBlock("latest");
   const perTransaction = ((await estimate) * (100n + PIPELINE_GAS_HEADROOM_PERCENT)) / 100n;
   return Math.max(1, Math.min(IN_FLIGHT, Number(block!.gasLimit / perTransaction)));
-}
-
-/**
- * Runs `work`, which pipelines transactions on an automining anvil, while asking for a block (evm_mine) every
- * SWEEP_MS. Pipelined sends reach anvil out of nonce order, and its automine can then leave ready transactions in
- * the pool and never mine them (https://github.com/foundry-rs/foundry/issues/10122): in one CI run here anvil
- * 1.7.1 held 26 for good behind a nonce that was already next, and the benchmark waited forever. A requested block
- * takes every ready transaction, as anvil's interval and mixed mining do (the issue's workaround; mixed mining
- * itself would make Ignition's deployment wait for five confirmations). It adds at most one block a second to
- * runs of tens of blocks a second, and none when nothing is stuck but an empty one.
- */
-async function sweeping<R>(provider: CredenceProvider, work: () => Promise<R>): Promise<R> {
-  // A failed request is left alone: if the node is gone, `work` fails and says so.
-  const timer = setInterval(() => void provider.send("evm_mine", []).catch(() => undefined), SWEEP_MS);
-  try {
-    return await work();
-  } finally {
-    clearInterval(timer);
-  }
 }
 
 /** `items` in consecutive slices of `size`. */

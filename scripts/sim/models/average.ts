@@ -3,6 +3,7 @@
  * naive star-rating system computes it.
  */
 import type { ModelRun, SimTrace } from "../types.js";
+import { replayRounds } from "./replay.js";
 
 /** A member's trust before any rating: the midpoint, neither trusted nor distrusted. */
 export const AVERAGE_PRIOR = 0.5;
@@ -17,20 +18,11 @@ export function runAverage(trace: SimTrace): ModelRun {
   const n = trace.members.length;
   const sum = new Float64Array(n);
   const count = new Uint32Array(n);
-  const trust: number[][] = [];
-  let next = 0;
-  for (let round = 0; round < trace.rounds; round++) {
-    for (; next < trace.ratings.length && trace.ratings[next].round === round; next++) {
-      const { target, score } = trace.ratings[next];
+  return replayRounds(trace, "average", {
+    rate({ target, score }) {
       sum[target] += score;
       count[target]++;
-    }
-    trust.push(
-      trace.members.map(({ index, joinedRound }) =>
-        round < joinedRound ? Number.NaN : count[index] === 0 ? AVERAGE_PRIOR : sum[index] / count[index],
-      ),
-    );
-  }
-  if (next !== trace.ratings.length) throw new Error(`average: rating ${next} is out of round order or range`);
-  return { model: "average", trust };
+    },
+    trustOf: (j) => (count[j] === 0 ? AVERAGE_PRIOR : sum[j] / count[j]),
+  });
 }

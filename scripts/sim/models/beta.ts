@@ -3,6 +3,7 @@
  * Electronic Commerce Conference, 2002.
  */
 import type { ModelRun, SimTrace } from "../types.js";
+import { replayRounds } from "./replay.js";
 
 /** Parameters of {@link runBeta}. */
 export interface BetaOptions {
@@ -41,27 +42,19 @@ export function runBeta(trace: SimTrace, options: BetaOptions = {}): ModelRun {
   const n = trace.members.length;
   const r = new Float64Array(n);
   const s = new Float64Array(n);
-  const trust: number[][] = [];
-  let next = 0;
-  for (let round = 0; round < trace.rounds; round++) {
-    if (round > 0 && lambda !== 1) {
+  return replayRounds(trace, "beta", {
+    startRound(round) {
+      if (round === 0 || lambda === 1) return;
       for (let j = 0; j < n; j++) {
         r[j] *= lambda;
         s[j] *= lambda;
       }
-    }
-    for (; next < trace.ratings.length && trace.ratings[next].round === round; next++) {
-      const { rater, target, score } = trace.ratings[next];
+    },
+    rate({ rater, target, score }) {
       const weight = rater === "platform" ? 1 : betaExpectation(r[rater], s[rater]);
       r[target] += weight * score;
       s[target] += weight * (1 - score);
-    }
-    trust.push(
-      trace.members.map(({ index, joinedRound }) =>
-        round < joinedRound ? Number.NaN : betaExpectation(r[index], s[index]),
-      ),
-    );
-  }
-  if (next !== trace.ratings.length) throw new Error(`beta: rating ${next} is out of round order or range`);
-  return { model: "beta", trust };
+    },
+    trustOf: (j) => betaExpectation(r[j], s[j]),
+  });
 }

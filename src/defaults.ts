@@ -21,6 +21,7 @@ export const defaultTrustParameters = {
   baseline: toFixed("0.50"),
   halfLife: 1_296_000n,
   recommendationDamping: 2n,
+  privateInitialCap: toFixed("0.40"),
 };
 
 export type TrustParameters = typeof defaultTrustParameters;
@@ -43,6 +44,7 @@ export function toTrustParameters(p: { [K in keyof TrustParameters]: bigint }): 
     baseline: p.baseline,
     halfLife: p.halfLife,
     recommendationDamping: p.recommendationDamping,
+    privateInitialCap: p.privateInitialCap,
   };
 }
 

@@ -86,7 +86,10 @@ export interface InitialInputs {
   indirect: bigint;
 }
 
-/** T0 = (wPre*pre + wLegal*level(legal) + wCap*level(cap) + wInd*indirect) / 1e18, capped in public communities. */
+/**
+ * T0 = (wPre*pre + wLegal*level(legal) + wCap*level(cap) + wInd*indirect) / 1e18, capped at publicInitialCap in
+ * public communities and privateInitialCap in private ones.
+ */
 export function initialTrust(p: TrustParameters, inputs: InitialInputs, isPublic = false): bigint {
   const t0 =
     (p.weightPreTrust * inputs.preTrust +
@@ -94,7 +97,8 @@ export function initialTrust(p: TrustParameters, inputs: InitialInputs, isPublic
       p.weightCapability * levelValue(inputs.capability) +
       p.weightIndirect * inputs.indirect) /
     ONE;
-  return isPublic && t0 > p.publicInitialCap ? p.publicInitialCap : t0;
+  const cap = isPublic ? p.publicInitialCap : p.privateInitialCap;
+  return t0 > cap ? cap : t0;
 }
 
 export interface Scores {

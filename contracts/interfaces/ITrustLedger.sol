@@ -66,6 +66,10 @@ interface ITrustLedger is IERC6372 {
      * @param halfLife Decay half-life in clock units (blocks), non-zero.
      * @param recommendationDamping Pre-trust damping `k` in `W / (W + k)`, where W is the recommenders' total trust
      * (a trust-weighted count of recommendations, so many low-trust recommenders do not lift it much). A count.
+     * @param privateInitialCap Private communities: the highest initial trust. Below the baseline, it is the cost
+     * of a new identity: a newcomer starts under what a member with a long record and nothing recent keeps, so an
+     * expelled member gains nothing by rejoining under a new name (whitewashing).
+     * Last, so that it takes the free bytes of the struct's last slot: the layout of 1.1 grows in place.
      */
     struct TrustParameters {
         uint64 weightPreTrust;
@@ -83,6 +87,7 @@ interface ITrustLedger is IERC6372 {
         uint64 baseline;
         uint48 halfLife;
         uint32 recommendationDamping;
+        uint64 privateInitialCap;
     }
 
     /// @notice The four rated dimensions of a contribution, each in [0, 1] (18 decimals).

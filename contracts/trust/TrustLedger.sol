@@ -647,6 +647,9 @@ contract TrustLedger is ITrustLedger, Initializable, AccessManagedUpgradeable, U
         if (p.publicInitialCap > TrustMath.ONE) {
             revert TrustLedgerParameterOutOfRange("publicInitialCap", p.publicInitialCap, TrustMath.ONE);
         }
+        if (p.privateInitialCap > TrustMath.ONE) {
+            revert TrustLedgerParameterOutOfRange("privateInitialCap", p.privateInitialCap, TrustMath.ONE);
+        }
         if (p.baseline > TrustMath.ONE) revert TrustLedgerParameterOutOfRange("baseline", p.baseline, TrustMath.ONE);
         if (p.recommendationDamping > MAX_DAMPING) {
             revert TrustLedgerParameterOutOfRange("recommendationDamping", p.recommendationDamping, MAX_DAMPING);
@@ -671,8 +674,11 @@ contract TrustLedger is ITrustLedger, Initializable, AccessManagedUpgradeable, U
                 uint256(p.weightLegal) * _levelValue(inputs.legal) +
                 uint256(p.weightCapability) * _levelValue(inputs.capability) +
                 uint256(p.weightIndirect) * inputs.indirect) / TrustMath.ONE;
-        // Zero trust in a public community: whatever the formula says, trust must be earned from the cap up.
-        if ($.communityType == CommunityType.Public && initial > p.publicInitialCap) initial = p.publicInitialCap;
+        // Whatever the formula says, trust above the cap is earned from rated work: in a public community from
+        // near zero; in a private one from under the baseline, so that a new identity is worth less than an old
+        // one (whitewashing does not pay).
+        uint256 cap = $.communityType == CommunityType.Public ? p.publicInitialCap : p.privateInitialCap;
+        if (initial > cap) initial = cap;
     }
 
     /// @dev Low = 1/3, Medium = 2/3, High = 1.

@@ -10,6 +10,7 @@ import { recommend } from "../../src/actions/recommend.js";
 import { requestJoin } from "../../src/actions/requestJoin.js";
 import { ONE, Level } from "../../src/constants.js";
 import { toFixed } from "../../src/fixedPoint.js";
+import { fixtureTrustParameters } from "../helpers/fixtures.js";
 
 type Connection = Awaited<ReturnType<typeof network.create>>;
 
@@ -43,11 +44,16 @@ export function evolve(trust: bigint, score: bigint, gainRate: bigint, lossRate:
 
 /**
  * A small community built with the library's own actions: governance (account 0, also the assessor), two
- * Active founders (`alpha` in DE: High/Medium, `beta` in FR: Medium/High) and a Pending candidate `gamma`.
+ * Active founders (`alpha` in DE: High/Medium, `beta` in FR: Medium/High) and a Pending candidate `gamma`; the
+ * trust parameters are the fixtures' (fixtureTrustParameters: the private initial cap off) unless overridden.
  */
 export async function community(connection: Connection, overrides: Omit<DeploySuiteParameters, "connection"> = {}) {
   const [governance, alpha, beta, gamma, outsider, spare] = await connection.ethers.getSigners();
-  const suite = await deploySuite({ connection, ...overrides });
+  const suite = await deploySuite({
+    connection,
+    ...overrides,
+    trustParameters: { ...fixtureTrustParameters, ...overrides.trustParameters },
+  });
   const { registry } = suite;
   const alphaId = (await requestJoin({ registry, signer: alpha, ...joinRequest("alpha", "DE") })).orgId;
   const betaId = (await requestJoin({ registry, signer: beta, ...joinRequest("beta", "FR") })).orgId;

@@ -3,7 +3,8 @@ import { network } from "hardhat";
 
 import { getCommunity } from "../../src/actions/getCommunity.js";
 import { rate } from "../../src/actions/rate.js";
-import { defaultEntryCriteria, defaultTrustParameters } from "../../src/defaults.js";
+import { defaultEntryCriteria } from "../../src/defaults.js";
+import { fixtureTrustParameters } from "../helpers/fixtures.js";
 import { community, ratingOf } from "./fixture.js";
 
 const connection = await network.create();
@@ -24,7 +25,7 @@ describe("getCommunity", () => {
       ledgerVersion: "1.1.0",
       registryVersion: "1.1.0",
     });
-    expect(view.trustParameters).to.deep.equal(defaultTrustParameters);
+    expect(view.trustParameters).to.deep.equal(fixtureTrustParameters);
     expect(view.entryCriteria).to.deep.equal(defaultEntryCriteria);
     const [alphaTrust] = await ledger.recordedTrustOf(alphaId);
     const [betaTrust] = await ledger.recordedTrustOf(betaId);

@@ -3,6 +3,7 @@ import { id } from "ethers";
 
 import { type Connection, deploySuite as deployWithLibrary } from "../../src/actions/deploySuite.js";
 import { Level } from "../../src/constants.js";
+import { defaultTrustParameters } from "../../src/defaults.js";
 import { countryCode } from "../../src/fixedPoint.js";
 import type { CredenceAccessManager, EntityRegistry, PenaltyCases, TrustLedger } from "../../types/index.js";
 
@@ -16,13 +17,23 @@ export interface Suite {
 }
 
 /**
- * Deploys the suite with the Ignition module, default parameters unless overridden. `parameters` are raw Ignition
+ * The trust parameters the suite's fixtures deploy with: the defaults, with private communities' initial cap off
+ * (`privateInitialCap` = 1e18), so that an organization's initial trust is the formula. Most tests need members
+ * above the baseline from activation (decay, the reporting threshold, quorum weights); the cap is tested on the
+ * defaults (test/trust/TrustLedger.ts "computeInitialTrust", test/registry/EntityRegistry.t.sol, the simulator).
+ */
+export const fixtureTrustParameters = { ...defaultTrustParameters, privateInitialCap: 10n ** 18n };
+
+/**
+ * Deploys the suite with the Ignition module, default parameters (trust parameters: fixtureTrustParameters) unless
+ * overridden. `parameters` are raw Ignition
  * parameters of the Credence module (bigints as decimal strings); each given key replaces the default whole. The
  * deployment itself is the library's (src/actions/deploySuite.ts), so tests and tools deploy the same way.
  */
 export async function deploySuite(connection: Connection, parameters: Record<string, unknown> = {}): Promise<Suite> {
   const { manager, ledger, registry, penalty } = await deployWithLibrary({
     connection,
+    trustParameters: fixtureTrustParameters,
     ignitionParameters: parameters,
   });
   return { manager, ledger, registry, penalty };

@@ -7,7 +7,13 @@ import { defaultPenaltyParameters, type PenaltyParameters } from "../../src/defa
 import { countryCode } from "../../src/fixedPoint.js";
 import { decay, mulDiv } from "../../src/trustModel.js";
 import type { CredenceAccessManager, EntityRegistry, PenaltyCases, TrustLedger } from "../../types/index.js";
-import { type Connection, joinAndActivate, newIdentity, profileOf } from "../helpers/fixtures.js";
+import {
+  type Connection,
+  fixtureTrustParameters,
+  joinAndActivate,
+  newIdentity,
+  profileOf,
+} from "../helpers/fixtures.js";
 
 export { CaseState, ONE, Status, TrustChangeReason, VoteType } from "../../src/constants.js";
 export { decay, evolve, mulDiv, scoreOf } from "../../src/trustModel.js";
@@ -175,7 +181,8 @@ export interface PenaltySuite {
 
 /**
  * Deploys the suite with the Ignition module deploy/modules/Credence.ts, with a dedicated assessor and ratifier
- * (not governance, account 0, so that role checks discriminate) and the given penalty parameters.
+ * (not governance, account 0, so that role checks discriminate), the given penalty parameters and the fixtures'
+ * trust parameters (fixtureTrustParameters: the private initial cap off).
  */
 export async function deployPenaltySuite(
   connection: Connection,
@@ -189,6 +196,7 @@ export async function deployPenaltySuite(
         assessor,
         ratifier,
         penaltyParameters: stringify(penaltyParameters),
+        trustParameters: stringify(fixtureTrustParameters),
       } as never,
     },
   });

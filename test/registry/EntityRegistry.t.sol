@@ -303,6 +303,7 @@ contract EntityRegistryFuzzTest is Test {
         p.weightLegal = uint64(bound(w2, 0, ONE - p.weightPreTrust));
         p.weightCapability = uint64(bound(w3, 0, ONE - p.weightPreTrust - p.weightLegal));
         p.weightIndirect = uint64(ONE - p.weightPreTrust - p.weightLegal - p.weightCapability);
+        p.privateInitialCap = uint64(bound(w1 ^ w2, 0, ONE));
         ledger.setParameters(p);
 
         IEntityRegistry.Country memory home = _country(
@@ -320,7 +321,7 @@ contract EntityRegistryFuzzTest is Test {
 
         uint256 initial = registry.activate(candidateId, legal, capability);
 
-        assertLe(initial, ONE);
+        assertLe(initial, p.privateInitialCap);
         assertEq(initial, _expectedInitialTrust(p, preTrust, legal, capability, home));
         assertEq(ledger.totalTrust(), ledger.trustOf(founderId) + initial);
     }
@@ -360,7 +361,7 @@ contract EntityRegistryFuzzTest is Test {
         uint256 orgId = open.registry.requestJoin(keccak256("public"), "ZZ", keccak256("profile"), "ipfs://p");
         uint256 initial = open.registry.activate(orgId, legal, capability);
 
-        uint256 formula = _expectedInitialTrust(p, 0, legal, capability, countries[0].country);
+        uint256 formula = _initialFormula(p, 0, legal, capability, countries[0].country);
         assertLe(initial, ONE);
         assertLe(initial, p.publicInitialCap);
         assertEq(initial, formula < p.publicInitialCap ? formula : p.publicInitialCap);
@@ -476,7 +477,19 @@ contract EntityRegistryFuzzTest is Test {
 
     /// @dev T0 = (wPre * pre + wLegal * legal + wCap * capability + wInd * indirect) / 1e18, levels in thirds,
     /// indirect = (dataPrivacy + copyright + (1 - cybercrime)) / 3, for a private community.
+    /// @dev Initial trust in the fixture's private community: the formula, capped at privateInitialCap.
     function _expectedInitialTrust(
+        ITrustLedger.TrustParameters memory p,
+        uint256 preTrust,
+        ITrustLedger.Level legal,
+        ITrustLedger.Level capability,
+        IEntityRegistry.Country memory home
+    ) private pure returns (uint256) {
+        uint256 formula = _initialFormula(p, preTrust, legal, capability, home);
+        return formula < p.privateInitialCap ? formula : p.privateInitialCap;
+    }
+
+    function _initialFormula(
         ITrustLedger.TrustParameters memory p,
         uint256 preTrust,
         ITrustLedger.Level legal,

@@ -4,10 +4,9 @@ import { AbiCoder, type ContractTransactionResponse, id, keccak256, toBeHex } fr
 import { network } from "hardhat";
 
 import { ONE, TrustChangeReason } from "../../src/constants.js";
-import { defaultTrustParameters } from "../../src/defaults.js";
 import { toFixed } from "../../src/fixedPoint.js";
 import type { TrustLedger } from "../../types/index.js";
-import { deploySuite, joinAndActivate, type Suite } from "../helpers/fixtures.js";
+import { deploySuite, fixtureTrustParameters, joinAndActivate, type Suite } from "../helpers/fixtures.js";
 import { rating, scores } from "./helpers.js";
 
 /**
@@ -106,7 +105,7 @@ async function deployFixture() {
   const [governance, adminA, adminB, adminC] = await ethers.getSigners();
   const suite: Suite = await deploySuite(connection);
   const { ledger, registry, penalty } = suite;
-  await ledger.setParameters({ ...defaultTrustParameters, halfLife: HALF_LIFE });
+  await ledger.setParameters({ ...fixtureTrustParameters, halfLife: HALF_LIFE });
   const orgA = await joinAndActivate(suite, adminA, governance);
   const orgB = await joinAndActivate(suite, adminB, governance);
   const asContract = async (address: string): Promise<HardhatEthersSigner> => {

@@ -12,7 +12,14 @@ import {
   TrustLedger__factory,
   type TrustLedger,
 } from "../../types/index.js";
-import { deploySuite, joinAndActivate, newIdentity, profileOf, type Suite } from "../helpers/fixtures.js";
+import {
+  deploySuite,
+  fixtureTrustParameters,
+  joinAndActivate,
+  newIdentity,
+  profileOf,
+  type Suite,
+} from "../helpers/fixtures.js";
 import {
   decay,
   decayFactor,
@@ -173,7 +180,7 @@ describe("TrustLedger", function () {
       const { ledger, manager } = await loadFixture(deployFixture);
       expect(await ledger.authority()).to.equal(await manager.getAddress());
       expect(await ledger.communityType()).to.equal(CommunityType.Private);
-      expect(parametersTuple(await parametersOf(ledger))).to.deep.equal(parametersTuple(defaultTrustParameters));
+      expect(parametersTuple(await parametersOf(ledger))).to.deep.equal(parametersTuple(fixtureTrustParameters));
     });
 
     it("emits TrustParametersUpdated when a fresh proxy is initialized", async function () {
@@ -263,6 +270,7 @@ describe("TrustLedger", function () {
         lossRate: toFixed("0.4"),
         flagThreshold: toFixed("0.25"),
         publicInitialCap: toFixed("0.15"),
+        privateInitialCap: toFixed("0.35"),
         baseline: toFixed("0.4"),
         halfLife: 1000n,
         recommendationDamping: 5n,
@@ -280,6 +288,7 @@ describe("TrustLedger", function () {
         lossRate: ONE,
         flagThreshold: ONE,
         publicInitialCap: ONE,
+        privateInitialCap: ONE,
         baseline: ONE,
         halfLife: 1n,
         recommendationDamping: 1000n,
@@ -297,6 +306,7 @@ describe("TrustLedger", function () {
         lossRate: toFixed("0.2"),
         flagThreshold: 0n,
         publicInitialCap: 0n,
+        privateInitialCap: 0n,
         baseline: 0n,
         recommendationDamping: 0n,
       });
@@ -362,7 +372,7 @@ describe("TrustLedger", function () {
         );
       });
 
-      for (const name of ["flagThreshold", "publicInitialCap", "baseline"] as const) {
+      for (const name of ["flagThreshold", "publicInitialCap", "privateInitialCap", "baseline"] as const) {
         it(`when ${name} is above 1`, async function () {
           const { ledger } = await loadFixture(deployFixture);
           await expect(ledger.setParameters(withParameters({ [name]: ONE + 1n })))
@@ -619,7 +629,8 @@ describe("TrustLedger", function () {
       expect(
         await ledger.computeInitialTrust({ preTrust: 0n, legal: Level.High, capability: Level.Medium, indirect: 0n }),
       ).to.equal(levelValue(Level.Medium));
-      await ledger.setParameters(defaultTrustParameters);
+      // The formula reaches 1 with perfect inputs (the private initial cap off, as in the fixture).
+      await ledger.setParameters(fixtureTrustParameters);
       expect(
         await ledger.computeInitialTrust({ preTrust: ONE, legal: Level.High, capability: Level.High, indirect: ONE }),
       ).to.equal(ONE);
@@ -632,11 +643,28 @@ describe("TrustLedger", function () {
       indirect: toFixed("0.7"),
     };
 
-    it("does not cap initial trust in a private community", async function () {
+    it("caps initial trust at privateInitialCap in a private community", async function () {
       const { ledger } = await loadFixture(deployFixture);
-      const formula = initialTrust(defaultTrustParameters, aboveCap);
-      expect(formula).to.be.greaterThan(defaultTrustParameters.publicInitialCap);
-      expect(await ledger.computeInitialTrust(aboveCap)).to.equal(formula);
+      expect(await ledger.communityType()).to.equal(CommunityType.Private);
+      await ledger.setParameters(defaultTrustParameters);
+      const cap = defaultTrustParameters.privateInitialCap;
+      expect(initialTrust({ ...defaultTrustParameters, privateInitialCap: ONE }, aboveCap)).to.be.greaterThan(cap);
+      expect(await ledger.computeInitialTrust(aboveCap)).to.equal(cap);
+      expect(initialTrust(defaultTrustParameters, aboveCap)).to.equal(cap);
+    });
+
+    it("leaves initial trust under the cap unchanged in a private community, and follows a new cap", async function () {
+      const { ledger } = await loadFixture(deployFixture);
+      await ledger.setParameters(defaultTrustParameters);
+      const low = { preTrust: 0n, legal: Level.Low, capability: Level.Low, indirect: toFixed("0.3") };
+      const formula = initialTrust(defaultTrustParameters, low);
+      expect(formula).to.be.lessThan(defaultTrustParameters.privateInitialCap);
+      expect(await ledger.computeInitialTrust(low)).to.equal(formula);
+      await ledger.setParameters(withParameters({ privateInitialCap: ONE }));
+      expect(await ledger.computeInitialTrust(aboveCap)).to.equal(
+        initialTrust({ ...defaultTrustParameters, privateInitialCap: ONE }, aboveCap),
+      );
+      expect(await ledger.computeInitialTrust(aboveCap)).to.be.greaterThan(defaultTrustParameters.privateInitialCap);
     });
 
     it("caps initial trust at publicInitialCap in a public community", async function () {

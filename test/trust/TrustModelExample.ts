@@ -135,8 +135,11 @@ const indirect = (code: string) =>
 
 // ------------------------------------------------------------------ the scenario
 
-/** The example's parameters: the defaults with a 100-block half-life so that decay shows within a few blocks. */
-const exampleParameters = { ...defaultTrustParameters, halfLife: 100n };
+/**
+ * The example's parameters: the defaults with a 100-block half-life so that decay shows within a few blocks, and
+ * the private initial cap off so that every term of the formula shows.
+ */
+const exampleParameters = { ...defaultTrustParameters, halfLife: 100n, privateInitialCap: ONE };
 
 /** The parameters governance sets at the end of the example: a half-life of 50 blocks, the rest unchanged. */
 const changedParameters = { ...exampleParameters, halfLife: 50n };
@@ -369,6 +372,7 @@ const CHECKS: Record<string, Check> = {
   lossRate: parameter("lossRate"),
   flagThreshold: parameter("flagThreshold"),
   publicInitialCap: parameter("publicInitialCap"),
+  privateInitialCap: parameter("privateInitialCap"),
   baseline: parameter("baseline"),
   halfLife: parameter("halfLife"),
   recommendationDamping: parameter("recommendationDamping"),
@@ -710,6 +714,7 @@ describe("docs/trust-model.md", function () {
       lossRate: ONE + 1n,
       flagThreshold: ONE + 1n,
       publicInitialCap: ONE + 1n,
+      privateInitialCap: ONE + 1n,
       baseline: ONE + 1n,
       halfLife: 0n,
       recommendationDamping: 1001n,

@@ -1,7 +1,8 @@
 import { id } from "ethers";
 
-import { defaultTrustParameters, toTrustParameters, type TrustParameters } from "../../src/defaults.js";
+import { toTrustParameters, type TrustParameters } from "../../src/defaults.js";
 import type { TrustLedger } from "../../types/index.js";
+import { fixtureTrustParameters } from "../helpers/fixtures.js";
 
 // The trust model's arithmetic, shared with front-ends: tests derive exact expectations from it.
 export {
@@ -40,9 +41,9 @@ export function rating(orgId: bigint, label: string, s: Scores): Rating {
   return { orgId, contributionId: id(`contribution:${label}`), scores: s, evidenceHash: id(`evidence:${label}`) };
 }
 
-/** The default parameters with some fields replaced. */
+/** The fixtures' parameters (the defaults, the private initial cap off) with some fields replaced. */
 export function withParameters(overrides: Partial<TrustParameters>): TrustParameters {
-  return { ...defaultTrustParameters, ...overrides };
+  return { ...fixtureTrustParameters, ...overrides };
 }
 
 /** The tuple form of a TrustParameters struct, in declaration order. */
@@ -63,6 +64,7 @@ export function parametersTuple(p: TrustParameters): bigint[] {
     p.baseline,
     p.halfLife,
     p.recommendationDamping,
+    p.privateInitialCap,
   ];
 }
 

@@ -556,7 +556,7 @@ contract CommunityHandler is CommonBase, StdCheats, StdUtils {
     function setParameters(
         uint256[3] calldata initialWeights,
         uint256[3] calldata ratingWeights,
-        uint256[7] calldata values
+        uint256[8] calldata values
     ) external atCurrentBlock {
         ITrustLedger.TrustParameters memory p;
         (p.weightPreTrust, p.weightLegal, p.weightCapability, p.weightIndirect) = _split(initialWeights);
@@ -568,6 +568,7 @@ contract CommunityHandler is CommonBase, StdCheats, StdUtils {
         p.baseline = uint64(_bound(values[4], 0, ONE));
         p.halfLife = uint48(_bound(values[5], 1, MAX_HALF_LIFE));
         p.recommendationDamping = uint32(_bound(values[6], 0, 1000));
+        p.privateInitialCap = uint64(_bound(values[7], 0, ONE));
 
         vm.prank(governance);
         ledger.setParameters(p);

@@ -210,7 +210,8 @@ library SuiteDeployer {
                 publicInitialCap: 0.1e18,
                 baseline: 0.5e18,
                 halfLife: 1_296_000,
-                recommendationDamping: 2
+                recommendationDamping: 2,
+                privateInitialCap: 0.4e18
             });
     }
 

@@ -36,7 +36,7 @@ import { castVote } from "../../src/actions/castVote.js";
 import { deploySuite, type Connection } from "../../src/actions/deploySuite.js";
 import { finalize } from "../../src/actions/finalize.js";
 import { flag } from "../../src/actions/flag.js";
-import { rate } from "../../src/actions/rate.js";
+import { rate, type RatingInput } from "../../src/actions/rate.js";
 import { requestJoin } from "../../src/actions/requestJoin.js";
 import { CaseState, Level, ONE, Role, VoteType, enumName } from "../../src/constants.js";
 import { countryCode, toFixed } from "../../src/fixedPoint.js";
@@ -161,18 +161,19 @@ async function run(connection: Connection, sizes: number[], log: (line: string) 
   await activate({ registry, assessor: governance, orgId: reporterId, ...GRADES });
   // A record first: activation leaves the reporter at the private initial cap (0.40), the reporting threshold, and
   // each flag's bond takes a share of its trust; rated work lifts it clear of the threshold for every round.
-  for (let k = 0; k < REPORTER_RECORD; k++) {
-    await rate({
+  const rateReporter = (label: string, scores: RatingInput["scores"]) =>
+    rate({
       ledger,
       assessor: governance,
       rating: {
         orgId: reporterId,
-        contributionId: id(`credence-bench-scale:record:${k}`),
-        scores: { quality: ONE, quantity: ONE, integrity: ONE, intent: ONE },
+        contributionId: id(`credence-bench-scale:${label}`),
+        scores,
         evidenceHash: ZeroHash,
       },
     });
-  }
+  const perfect = { quality: ONE, quantity: ONE, integrity: ONE, intent: ONE };
+  for (let k = 0; k < REPORTER_RECORD; k++) await rateReporter(`record:${k}`, perfect);
   const rounds: RoundActors[] = [];
   for (let i = 0; i < sizes.length; i++) {
     const [rated, voter] = signers.slice(2 + 2 * i, 4 + 2 * i);
@@ -201,16 +202,7 @@ async function run(connection: Connection, sizes: number[], log: (line: string) 
     // The same parity of the total's checkpoint count at every size (see the header).
     if ((await totalCheckpointCount(ethers.provider, await ledger.getAddress())) % 2n === 1n) {
       // A rating, not applyDecay: the reporter's bond can leave it at or under the baseline, with no decay to write.
-      await rate({
-        ledger,
-        assessor: governance,
-        rating: {
-          orgId: reporterId,
-          contributionId: id(`credence-bench-scale:parity:${size}`),
-          scores,
-          evidenceHash: ZeroHash,
-        },
-      });
+      await rateReporter(`parity:${size}`, scores);
       if ((await totalCheckpointCount(ethers.provider, await ledger.getAddress())) % 2n === 1n) {
         throw new Error("scale: a rating of the reporter did not checkpoint the total");
       }

@@ -1,4 +1,6 @@
-import { ONE } from "../constants.js";
+import { CommunityType, ONE } from "../constants.js";
+import { toTrustParameters } from "../defaults.js";
+import { initialTrust as initialTrustOf, levelValue } from "../trustModel.js";
 import type { EntityRegistry, TrustLedger } from "../../types/index.js";
 
 export interface ExplainInitialTrustParameters {
@@ -25,6 +27,12 @@ export interface ExplainInitialTrustReturnType {
   capability: InitialTrustTerm;
   /** From the country table: mean of data privacy, copyright and (1 - cybercrime). */
   indirect: InitialTrustTerm;
+  /** The weighted sum of the terms, before the cap (one division at the end, as the ledger computes it). */
+  formula: bigint;
+  /** The cap of the community's type at activation: publicInitialCap or privateInitialCap. */
+  cap: bigint;
+  /** Whether the formula exceeded the cap, so that the initial trust is the cap. */
+  capped: boolean;
   /** The initial trust written at activation (stored in the registry's record, as `organization().initialTrust`). */
   initialTrust: bigint;
   /** The ledger's recomputation from the same inputs at the activation block: equals `initialTrust`. */
@@ -33,7 +41,8 @@ export interface ExplainInitialTrustReturnType {
 
 /**
  * Why an organization got its initial trust: `T0 = wPre·preTrust + wLegal·legal + wCap·capability +
- * wInd·indirect` (capped in a public community), with the inputs and weights in force at its activation.
+ * wInd·indirect`, capped at the community type's cap (publicInitialCap or privateInitialCap), with the inputs,
+ * weights and cap in force at its activation.
  *
  * The registry keeps what activation decided (`organization().activatedAt`, `legal`, `capability`, `preTrust`,
  * `initialTrust`), so no event log is scanned; the weights, the country's indirect trust and the recomputation
@@ -47,11 +56,17 @@ export async function explainInitialTrust(
   if (org.activatedAt === 0n) throw new Error(`organization ${orgId} was never activated`);
   const blockTag = Number(org.activatedAt);
   const { legal, capability, preTrust, initialTrust } = org;
-  const [indirect, p] = await Promise.all([
+  const [indirect, p, communityType] = await Promise.all([
     registry.indirectTrustOf(org.country, { blockTag }),
-    ledger.parameters({ blockTag }),
+    ledger.parameters({ blockTag }).then(toTrustParameters),
+    ledger.communityType(),
   ]);
   const inputs = { preTrust, legal, capability, indirect };
+  const cap = communityType === BigInt(CommunityType.Public) ? p.publicInitialCap : p.privateInitialCap;
+  const formula = initialTrustOf(
+    { ...p, publicInitialCap: ONE, privateInitialCap: ONE },
+    { preTrust, legal: Number(legal), capability: Number(capability), indirect },
+  );
   const recomputed = await ledger.computeInitialTrust(inputs, { blockTag });
   const term = (value: bigint, weight: bigint): InitialTrustTerm => ({
     value,
@@ -62,15 +77,13 @@ export async function explainInitialTrust(
     orgId,
     blockNumber: blockTag,
     preTrust: term(preTrust, p.weightPreTrust),
-    legal: term(levelValue(legal), p.weightLegal),
-    capability: term(levelValue(capability), p.weightCapability),
+    legal: term(levelValue(Number(legal)), p.weightLegal),
+    capability: term(levelValue(Number(capability)), p.weightCapability),
     indirect: term(indirect, p.weightIndirect),
+    formula,
+    cap,
+    capped: formula > cap,
     initialTrust,
     recomputed,
   };
-}
-
-/** The ledger's value of an assessment grade: Low = 1/3, Medium = 2/3, High = 1 (18 decimals). */
-function levelValue(level: bigint): bigint {
-  return (level * ONE) / 3n;
 }

@@ -22,6 +22,11 @@ async function publicCommunity() {
   return community(connection, { communityType: CommunityType.Public });
 }
 
+/** A private community with the default private initial cap (the shared fixture turns it off). */
+async function cappedPrivateCommunity() {
+  return community(connection, { trustParameters: { privateInitialCap: defaultTrustParameters.privateInitialCap } });
+}
+
 describe("explainInitialTrust", () => {
   it("breaks a founder's initial trust into its four weighted inputs", async () => {
     const { registry, ledger, alphaId } = await networkHelpers.loadFixture(deployed);
@@ -38,6 +43,10 @@ describe("explainInitialTrust", () => {
     const sum =
       why.preTrust.contribution + why.legal.contribution + why.capability.contribution + why.indirect.contribution;
     expect(why.initialTrust - sum).to.be.within(0n, 3n);
+    // The fixture's private cap is off: the formula is the initial trust.
+    expect(why.cap).to.equal(ONE);
+    expect(why.capped).to.equal(false);
+    expect(why.formula).to.equal(why.initialTrust);
   });
 
   it("includes the pre-trust of a recommended candidate", async () => {
@@ -94,6 +103,20 @@ describe("explainInitialTrust", () => {
     expect(sum).to.be.greaterThan(defaultTrustParameters.publicInitialCap);
     expect(why.initialTrust).to.equal(defaultTrustParameters.publicInitialCap);
     expect(why.recomputed).to.equal(why.initialTrust);
+    expect(why.cap).to.equal(defaultTrustParameters.publicInitialCap);
+    expect(why.capped).to.equal(true);
+    expect(why.formula - sum).to.be.within(0n, 3n);
+  });
+
+  it("shows the private community's cap when the formula exceeds it", async () => {
+    const { registry, ledger, alphaId } = await networkHelpers.loadFixture(cappedPrivateCommunity);
+    const why = await explainInitialTrust({ registry, ledger, orgId: alphaId });
+    const cap = defaultTrustParameters.privateInitialCap;
+    expect(why.cap).to.equal(cap);
+    expect(why.formula).to.be.greaterThan(cap);
+    expect(why.capped).to.equal(true);
+    expect(why.initialTrust).to.equal(cap);
+    expect(why.recomputed).to.equal(cap);
   });
 
   describe("throws", () => {

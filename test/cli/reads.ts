@@ -12,7 +12,8 @@ import { getTrustHistory } from "../../src/actions/getTrustHistory.js";
 import { rate } from "../../src/actions/rate.js";
 import { ONE } from "../../src/constants.js";
 import { type Suite, deploySuite, joinAndActivate, newIdentity, profileOf } from "../helpers/fixtures.js";
-import { countryCode } from "../../src/fixedPoint.js";
+import { renderInitialTrust } from "../../src/cli/commands/trust.js";
+import { countryCode, toFixed } from "../../src/fixedPoint.js";
 import { freePort } from "../helpers/anvil.js";
 import { serveChain } from "../helpers/serveChain.js";
 import { addressesOf, expectFailure, runCli, writeDeployment } from "./support/cli.js";
@@ -160,6 +161,30 @@ describe("credence reads", function () {
       const table = await read("trust", "show", String(ids.org2), "--explain");
       expect(table.stdout).to.match(/^Initial trust at block \d+$/m);
       expect(table.stdout).to.match(/^pre-trust +0\.\d{4} +0\.3500 +0\.\d{4}$/m);
+    });
+
+    it("shows the formula and the cap when the cap set the initial trust, and not otherwise", function () {
+      const term = (value: bigint) => ({ value, weight: ONE / 4n, contribution: value / 4n });
+      const explained = {
+        orgId: 1n,
+        blockNumber: 7,
+        preTrust: term(ONE),
+        legal: term(ONE),
+        capability: term(ONE),
+        indirect: term(ONE),
+        formula: ONE,
+        cap: toFixed("0.4"),
+        capped: true,
+        initialTrust: toFixed("0.4"),
+        recomputed: toFixed("0.4"),
+      };
+      const capped = renderInitialTrust(explained);
+      expect(capped).to.match(/^formula +1\.0000$/m);
+      expect(capped).to.match(/^cap +0\.4000$/m);
+      expect(capped).to.match(/^initial trust +0\.4000$/m);
+      const uncapped = renderInitialTrust({ ...explained, cap: ONE, capped: false, initialTrust: ONE });
+      expect(uncapped).to.not.match(/^(formula|cap) /m);
+      expect(uncapped).to.match(/^initial trust +1\.0000$/m);
     });
 
     describe("reverts", function () {

@@ -36,7 +36,11 @@ function renderTrust(result: TrustShowResult): string {
     ["read at block", String(result.blockNumber)],
   ]);
   const explained = result.initialTrustExplained;
-  if (explained === undefined) return fields;
+  return explained === undefined ? fields : `${fields}\n\n${renderInitialTrust(explained)}`;
+}
+
+/** `trust show --explain`'s section: each term, the formula and cap when the cap applied, the initial trust. */
+export function renderInitialTrust(explained: ExplainInitialTrustReturnType): string {
   const terms = [
     ["pre-trust", explained.preTrust],
     ["legal", explained.legal],
@@ -47,10 +51,17 @@ function renderTrust(result: TrustShowResult): string {
     ["term", "value", "weight", "contribution"],
     [
       ...terms.map(([name, t]) => [name, fixed(t.value), fixed(t.weight), fixed(t.contribution)]),
+      // The terms' sum exceeded the community's cap: show both, so that the table adds up.
+      ...(explained.capped
+        ? [
+            ["formula", "", "", fixed(explained.formula)],
+            ["cap", "", "", fixed(explained.cap)],
+          ]
+        : []),
       ["initial trust", "", "", fixed(explained.initialTrust)],
     ],
   );
-  return `${fields}\n\n${section(`Initial trust at block ${explained.blockNumber}`, table)}`;
+  return section(`Initial trust at block ${explained.blockNumber}`, table);
 }
 
 function renderHistory(changes: TrustChange[]): string {

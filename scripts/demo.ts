@@ -373,6 +373,10 @@ for (let round = 1; round <= ROUNDS; round++) {
 
 say(`5. Trust after each round (round = 1 day = ${BLOCKS_PER_DAY} blocks; R0 = after admission)`);
 say(`   Peers rate only contributions the platform rated first (else ${unknownContribution.split("(")[0]}).`);
+say(
+  `   Probation: until the platform has rated ${p.probationRatings} of a member's contributions, no rating lifts it ` +
+    `above the initial cap ${w(p.privateInitialCap)}; losses count in full.`,
+);
 const headers = ["organization", ...Array.from({ length: ROUNDS + 1 }, (_, r) => `R${r}`)];
 say(
   renderTable(

@@ -22,6 +22,7 @@ export const defaultTrustParameters = {
   halfLife: 1_296_000n,
   recommendationDamping: 2n,
   privateInitialCap: toFixed("0.40"),
+  probationRatings: 4n,
 };
 
 export type TrustParameters = typeof defaultTrustParameters;
@@ -45,6 +46,7 @@ export function toTrustParameters(p: { [K in keyof TrustParameters]: bigint }): 
     halfLife: p.halfLife,
     recommendationDamping: p.recommendationDamping,
     privateInitialCap: p.privateInitialCap,
+    probationRatings: p.probationRatings,
   };
 }
 

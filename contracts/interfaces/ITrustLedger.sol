@@ -69,7 +69,11 @@ interface ITrustLedger is IERC6372 {
      * @param privateInitialCap Private communities: the highest initial trust. Below the baseline, it is the cost
      * of a new identity: a newcomer starts under what a member with a long record and nothing recent keeps, so an
      * expelled member gains nothing by rejoining under a new name (whitewashing).
-     * Last, so that it takes the free bytes of the struct's last slot: the layout of 1.1 grows in place.
+     * @param probationRatings How many of an organization's contributions the platform must rate before ratings
+     * can lift its trust above the community's initial cap (0: no probation), so that a new identity's first
+     * good-looking work does not buy it the standing of a record (whitewashing). Losses apply in full meanwhile.
+     * The last two are appended, so that they take the free bytes of the struct's last slot: the layout of 1.1
+     * grows in place.
      */
     struct TrustParameters {
         uint64 weightPreTrust;
@@ -88,6 +92,7 @@ interface ITrustLedger is IERC6372 {
         uint48 halfLife;
         uint32 recommendationDamping;
         uint64 privateInitialCap;
+        uint16 probationRatings;
     }
 
     /// @notice The four rated dimensions of a contribution, each in [0, 1] (18 decimals).
@@ -358,6 +363,13 @@ interface ITrustLedger is IERC6372 {
 
     /// @notice The recorded (undecayed) trust and the timepoint it was written at.
     function recordedTrustOf(uint256 orgId) external view returns (uint256 value, uint48 updatedAt);
+
+    /**
+     * @notice How many of the organization's contributions the platform has rated (counted up to 2^32 - 1), and
+     * whether it is still on probation: fewer than `probationRatings` of them, so that no rating lifts its trust
+     * above the community's initial cap yet.
+     */
+    function ratedContributionsOf(uint256 orgId) external view returns (uint256 count, bool onProbation);
 
     /// @notice Whether the rater (`raterOrgId`, 0 for the platform) rated this contribution of `orgId`.
     function hasRated(uint256 orgId, bytes32 contributionId, uint256 raterOrgId) external view returns (bool);

@@ -64,6 +64,9 @@ contract TrustLedger is ITrustLedger, Initializable, AccessManagedUpgradeable, U
         // How many checkpoints `history` holds; below 2^48 because each is of a distinct earlier block.
         uint48 archived;
         bool active;
+        // Platform ratings received (saturating): the probation of {TrustParameters.probationRatings}. Appended in
+        // the slot's free bytes, so heads written before it read 0.
+        uint32 rated;
     }
 
     /**
@@ -78,11 +81,17 @@ contract TrustLedger is ITrustLedger, Initializable, AccessManagedUpgradeable, U
         uint48 archived;
     }
 
-    /// @dev The decay parameters in force and the block they took effect.
+    /**
+     * @dev The decay parameters in force and the block they took effect, and (appended in the slot's free bytes)
+     * the probation's terms: the initial cap of the community's type and `probationRatings`. Every rating reads
+     * this slot, so the probation costs it no extra read. Written with the parameters ({_setParameters}).
+     */
     struct DecayParameters {
         uint64 baseline;
         uint48 halfLife;
         uint48 since;
+        uint64 initialCap;
+        uint16 probationRatings;
     }
 
     /// @dev What a rating reads from the parameters (three slots), once per call.
@@ -96,6 +105,8 @@ contract TrustLedger is ITrustLedger, Initializable, AccessManagedUpgradeable, U
         uint256 flagThreshold;
         uint256 baseline;
         uint256 halfLife;
+        uint256 initialCap;
+        uint256 probationRatings;
     }
 
     // keccak256(abi.encode(uint256(keccak256("credence.storage.TrustLedger")) - 1)) & ~bytes32(uint256(0xff))
@@ -318,6 +329,13 @@ contract TrustLedger is ITrustLedger, Initializable, AccessManagedUpgradeable, U
     }
 
     /// @inheritdoc ITrustLedger
+    function ratedContributionsOf(uint256 orgId) external view returns (uint256 count, bool onProbation) {
+        TrustLedgerStorage storage $ = _storage();
+        count = $.heads[orgId].rated;
+        onProbation = count < $.decay.probationRatings;
+    }
+
+    /// @inheritdoc ITrustLedger
     function hasRated(uint256 orgId, bytes32 contributionId, uint256 raterOrgId) external view returns (bool) {
         return _storage().rated[_ratingKey(orgId, contributionId, raterOrgId)] != 0;
     }
@@ -393,6 +411,8 @@ contract TrustLedger is ITrustLedger, Initializable, AccessManagedUpgradeable, U
         ctx.flagThreshold = p.flagThreshold;
         ctx.baseline = decay.baseline;
         ctx.halfLife = decay.halfLife;
+        ctx.initialCap = decay.initialCap;
+        ctx.probationRatings = decay.probationRatings;
     }
 
     /**
@@ -482,6 +502,14 @@ contract TrustLedger is ITrustLedger, Initializable, AccessManagedUpgradeable, U
     ) private {
         uint256 current = TrustMath.decay(head.value, ctx.baseline, clock() - head.updatedAt, ctx.halfLife);
         uint256 updated = TrustMath.evolve(current, score, ctx.gainRate, ctx.lossRate, weight);
+        // On probation, ratings do not lift trust above the initial cap (nor lower what is already above it:
+        // a cap lowered by governance takes nothing away).
+        if (head.rated < ctx.probationRatings && updated > current && updated > ctx.initialCap) {
+            updated = current > ctx.initialCap ? current : ctx.initialCap;
+        }
+        // The platform's rating is counted after its step, so the probation covers the first `probationRatings`
+        // of them and the peer ratings that come before the last is applied.
+        if (raterOrgId == 0 && head.rated < type(uint32).max) ++head.rated;
         _write($, rating.orgId, head, updated, true);
         emit TrustChanged(
             rating.orgId,
@@ -658,7 +686,13 @@ contract TrustLedger is ITrustLedger, Initializable, AccessManagedUpgradeable, U
         uint48 now_ = clock();
         $.parameters = p;
         $.decayParameters.push(now_, _packDecay(p.baseline, p.halfLife));
-        $.decay = DecayParameters({baseline: p.baseline, halfLife: p.halfLife, since: now_});
+        $.decay = DecayParameters({
+            baseline: p.baseline,
+            halfLife: p.halfLife,
+            since: now_,
+            initialCap: $.communityType == CommunityType.Public ? p.publicInitialCap : p.privateInitialCap,
+            probationRatings: p.probationRatings
+        });
         emit TrustParametersUpdated(p);
     }
 

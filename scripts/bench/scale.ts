@@ -137,8 +137,11 @@ async function run(connection: Connection, sizes: number[], log: (line: string) 
   if (signers.length < actorCount + 1) throw new Error(`scale: needs ${actorCount + 1} accounts`);
   if (sizes[0] < actorCount) throw new Error(`scale: the smallest size must hold the ${actorCount} actors`);
 
+  // No probation: each round rates a newly activated organization, and its rating must move trust (and the total)
+  // as a member's with a record does, the same work at every size.
   const { manager, registry, ledger, penalty } = await deploySuite({
     connection,
+    trustParameters: { probationRatings: 0n },
     penaltyParameters: PENALTY_PERIODS,
   });
   const populator = (await ethers.deployContract("Populator", [await registry.getAddress()])) as unknown as Populator;

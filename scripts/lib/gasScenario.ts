@@ -159,6 +159,15 @@ export async function runGasScenario(connection: NetworkConnection<"generic">): 
     scores,
     evidenceHash: id(`evidence:${label}`),
   });
+  // The founders first build a record: their probation's platform ratings (not measured), so that the ratings
+  // measured below move trust as a member's with a record does, not held at the initial cap. One transaction
+  // each: an even number of checkpoints, so the ratings measured below open a new history slot, as before.
+  const probation = Number((await ledger.parameters()).probationRatings);
+  for (const orgId of [alphaId, betaId]) {
+    for (let i = 0; i < probation; i++) {
+      await (await ledger.connect(governance).rate(rating(orgId, `record-${orgId}-${i}`))).wait();
+    }
+  }
   await record(
     "TrustLedger.rate",
     ledger.connect(governance).rate(rating(alphaId, "alpha-1")),

@@ -42,6 +42,10 @@ export interface GetOrganizationReturnType {
   /** The trust as last written and the block it was written at (decay runs from there). */
   recordedTrust: bigint;
   trustUpdatedAt: bigint;
+  /** Contributions the platform has rated, and whether the organization is still on probation (fewer than
+   * `probationRatings` of them: no rating lifts its trust above the community's initial cap yet). */
+  ratedContributions: bigint;
+  onProbation: boolean;
 }
 
 /** An organization's registry record and its trust, as plain data. Reverts for an unknown id. */
@@ -52,11 +56,12 @@ export async function getOrganization(parameters: GetOrganizationParameters): Pr
   if (provider == null) throw new Error("getOrganization needs a registry connected to a provider");
   const blockNumber = parameters.blockTag ?? (await provider.getBlockNumber());
   const overrides = { blockTag: blockNumber };
-  const [org, preTrust, trust, [recordedTrust, trustUpdatedAt]] = await Promise.all([
+  const [org, preTrust, trust, [recordedTrust, trustUpdatedAt], [ratedContributions, onProbation]] = await Promise.all([
     registry.organization(orgId, overrides),
     registry.preTrustOf(orgId, overrides),
     ledger.trustOf(orgId, overrides),
     ledger.recordedTrustOf(orgId, overrides),
+    ledger.ratedContributionsOf(orgId, overrides),
   ]);
   return {
     orgId,
@@ -80,6 +85,8 @@ export async function getOrganization(parameters: GetOrganizationParameters): Pr
     trust,
     recordedTrust,
     trustUpdatedAt,
+    ratedContributions,
+    onProbation,
   };
 }
 

@@ -58,3 +58,8 @@ export class Progress {
     this.open = false;
   }
 }
+
+/** The probation row: whether ratings can lift the organization above the community's initial cap yet. */
+export function probationText(onProbation: boolean): string {
+  return onProbation ? "yes (ratings cannot lift trust above the initial cap yet)" : "no";
+}

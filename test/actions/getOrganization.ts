@@ -2,7 +2,8 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import { getOrganization } from "../../src/actions/getOrganization.js";
-import { community, joinRequest } from "./fixture.js";
+import { defaultTrustParameters } from "../../src/defaults.js";
+import { community, joinRequest, ratingOf } from "./fixture.js";
 
 const connection = await network.create();
 const { networkHelpers } = connection;
@@ -41,6 +42,20 @@ describe("getOrganization", () => {
     expect(org.initialTrust).to.equal(recorded);
     expect(org.trust).to.equal(await ledger.trustOf(alphaId));
     expect(org.trust).to.be.lessThan(org.recordedTrust); // 1000 blocks of decay
+    expect([org.ratedContributions, org.onProbation]).to.deep.equal([0n, true]);
+  });
+
+  it("counts the platform's ratings and reports the end of the probation", async () => {
+    const { registry, ledger, alphaId } = await networkHelpers.loadFixture(deployed);
+    const probation = defaultTrustParameters.probationRatings;
+    for (let i = 1n; i <= probation; i++) {
+      await ledger.rate(ratingOf(alphaId, `probation-${i}`, ["0.9", "0.9", "0.9", "0.9"]));
+      const org = await getOrganization({ registry, ledger, orgId: alphaId });
+      expect([org.ratedContributions, org.onProbation]).to.deep.equal([i, i < probation]);
+      expect([org.ratedContributions, org.onProbation]).to.deep.equal([
+        ...(await ledger.ratedContributionsOf(alphaId)),
+      ]);
+    }
   });
 
   it("reads the state at a past block", async () => {

@@ -163,6 +163,19 @@ describe("credence reads", function () {
       expect(table.stdout).to.match(/^pre-trust +0\.\d{4} +0\.3500 +0\.\d{4}$/m);
     });
 
+    it("prints the platform-rated contributions and whether the probation holds", async function () {
+      const [count, onProbation] = await suite.ledger.ratedContributionsOf(ids.org2);
+      expect(count).to.equal(1n); // one platform rating in the fixture
+      const trust = await readJson("trust", "show", String(ids.org2));
+      expect(trust).to.include({ ratedContributions: count.toString(), onProbation });
+      const table = await read("trust", "show", String(ids.org2));
+      expect(table.stdout).to.match(/^rated contributions +1$/m);
+      expect(table.stdout).to.match(/^on probation +yes \(ratings cannot lift trust above the initial cap yet\)$/m);
+      const org = await read("org", "show", String(ids.org2));
+      expect(org.stdout).to.match(/^rated contributions +1$/m);
+      expect(org.stdout).to.match(/^on probation +yes /m);
+    });
+
     it("shows the formula and the cap when the cap set the initial trust, and not otherwise", function () {
       const term = (value: bigint) => ({ value, weight: ONE / 4n, contribution: value / 4n });
       const explained = {
@@ -254,6 +267,10 @@ describe("credence reads", function () {
         expect(table.stdout).to.match(new RegExp(`^${title.replace(/[()]/g, "\\$&")}$`, "m"));
       }
       expect(table.stdout).to.match(/^weightPreTrust +0\.3500$/m);
+      // Counts print as integers, fractions with four decimals.
+      const { probationRatings, recommendationDamping } = await suite.ledger.parameters();
+      expect(table.stdout).to.match(new RegExp(`^probationRatings +${probationRatings}$`, "m"));
+      expect(table.stdout).to.match(new RegExp(`^recommendationDamping +${recommendationDamping}$`, "m"));
       expect(table.stdout).to.match(new RegExp(`^votingDelay +${onChain.votingDelay}$`, "m"));
     });
   });

@@ -96,8 +96,13 @@ describe("credence writes", function () {
     const [governance, accusedAdmin, yAdmin, zAdmin, cand1Admin, cand2Admin, signalledAdmin] =
       await ethers.getSigners();
     // Trust at or below the baseline never decays: with the baseline at 1 every figure a test reads stays put
-    // from one block to the next, so that messages and results can be compared exactly.
-    suite = await deploySuite({ connection, trustParameters: { baseline: ONE }, penaltyParameters });
+    // from one block to the next, so that messages and results can be compared exactly. No probation: the
+    // founders start at the initial cap, and the ratings below must move their trust.
+    suite = await deploySuite({
+      connection,
+      trustParameters: { baseline: ONE, probationRatings: 0n },
+      penaltyParameters,
+    });
     const { manager, registry } = suite;
 
     dir = await mkdtemp(path.join(tmpdir(), "credence-cli-writes-"));

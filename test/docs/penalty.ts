@@ -39,7 +39,7 @@ import { CaseState, TrustChangeReason, VoteType } from "../../src/constants.js";
 import { defaultPenaltyParameters, defaultTrustParameters, type PenaltyParameters } from "../../src/defaults.js";
 import { toFixed } from "../../src/fixedPoint.js";
 import type { PenaltyCases } from "../../types/index.js";
-import { deploySuite, joinAndActivate, type Suite } from "../helpers/fixtures.js";
+import { deploySuite, fixtureTrustParameters, joinAndActivate, type Suite } from "../helpers/fixtures.js";
 import { ballotTypes } from "../penalty/helpers.js";
 
 const connection = await network.create();
@@ -792,8 +792,9 @@ describe("docs/penalty.md", function () {
       const { caseId } = await flagB(community);
       const { bond } = await penalty.getCase(caseId);
       expect(bond).to.be.greaterThan(0n);
-      // During the case the platform rates A perfectly with a full gain rate: A's trust reaches 1e18.
-      await ledger.setParameters({ ...defaultTrustParameters, gainRate: ONE, lossRate: ONE });
+      // During the case the platform rates A perfectly with a full gain rate: A's trust reaches 1e18 (the
+      // fixtures' parameters: no initial cap, so no probation holds A).
+      await ledger.setParameters({ ...fixtureTrustParameters, gainRate: ONE, lossRate: ONE });
       const perfect = { quality: ONE, quantity: ONE, integrity: ONE, intent: ONE };
       await ledger.rate({ orgId: orgA, contributionId: id("excellent"), scores: perfect, evidenceHash: id("r") });
       expect((await ledger.recordedTrustOf(orgA)).value).to.equal(ONE);

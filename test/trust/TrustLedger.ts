@@ -1,5 +1,18 @@
 import { expect } from "chai";
-import { dataSlice, getAddress, id, ZeroAddress, ZeroHash, type ContractTransactionResponse } from "ethers";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+
+import {
+  AbiCoder,
+  dataSlice,
+  getAddress,
+  id,
+  keccak256,
+  toBeHex,
+  ZeroAddress,
+  ZeroHash,
+  type ContractTransactionResponse,
+} from "ethers";
 import { network } from "hardhat";
 
 import { CommunityType, Level, ONE, Role, Status, TrustChangeReason } from "../../src/constants.js";
@@ -77,6 +90,26 @@ async function impersonate(address: string) {
  */
 async function mineEach(count: number): Promise<void> {
   for (let i = 0; i < count; i++) await ethers.provider.send("evm_mine", []);
+}
+
+/**
+ * The storage slot of `heads[orgId]` and the bit its `rated` counter starts at, from the committed storage layout
+ * (storage-layouts/TrustLedger.json), to set the counter directly.
+ */
+function headRatedSlot(orgId: bigint): { slot: string; bit: bigint } {
+  const layout = JSON.parse(readFileSync(path.join("storage-layouts", "TrustLedger.json"), "utf8")) as {
+    slot: string;
+    members: Array<{
+      label: string;
+      slot: string;
+      type: { value?: { members: Array<{ label: string; offset: number }> } };
+    }>;
+  };
+  const heads = layout.members.find((member) => member.label === "heads")!;
+  const rated = heads.type.value!.members.find((member) => member.label === "rated")!;
+  const mappingSlot = BigInt(layout.slot) + BigInt(heads.slot);
+  const slot = keccak256(AbiCoder.defaultAbiCoder().encode(["uint256", "uint256"], [orgId, mappingSlot]));
+  return { slot, bit: BigInt(rated.offset * 8) };
 }
 
 function selectorOf(ledger: TrustLedger, error: string): string {
@@ -1201,6 +1234,214 @@ describe("TrustLedger", function () {
           .withArgs(orgA, low.contributionId);
         expect(await ledger.hasRated(orgA, fine.contributionId, 0n)).to.equal(false);
       });
+    });
+  });
+
+  describe("probation", function () {
+    const cap = defaultTrustParameters.privateInitialCap;
+    const probation = defaultTrustParameters.probationRatings;
+    const high = scores(toFixed("0.95"));
+
+    /**
+     * The default fixture under the contracts' defaults (the private cap at 0.40, a probation of four platform
+     * ratings), with two newcomers activated under them: N at the cap (its formula is above it) and L under it.
+     * A, B and E were activated with the cap off and are above it, with no platform rating yet.
+     */
+    async function probationFixture() {
+      const fixture = await deployFixture();
+      const [, , , , , , , , , , , adminN, adminL] = await ethers.getSigners();
+      await fixture.ledger.setParameters(defaultTrustParameters);
+      const orgN = await joinAndActivate(fixture, adminN, fixture.governance);
+      const orgL = await joinAndActivate(fixture, adminL, fixture.governance, {
+        legal: Level.Low,
+        capability: Level.Low,
+      });
+      return { ...fixture, orgN, orgL };
+    }
+
+    /** Rates `orgId` `count` times as the platform with `s`, one contribution each. */
+    async function rateTimes(ledger: TrustLedger, orgId: bigint, label: string, count: bigint, s = high) {
+      for (let i = 0n; i < count; i++) await ledger.rate(rating(orgId, `${label}-${i}`, s));
+    }
+
+    it("starts a newcomer on probation at its initial trust", async function () {
+      const { ledger, orgN, orgL } = await loadFixture(probationFixture);
+      expect(await ledger.trustOf(orgN)).to.equal(cap);
+      expect(await ledger.trustOf(orgL)).to.be.lessThan(cap);
+      expect(await ledger.ratedContributionsOf(orgN)).to.deep.equal([0n, true]);
+      expect(await ledger.ratedContributionsOf(orgL)).to.deep.equal([0n, true]);
+    });
+
+    it("counts platform ratings, not peer ratings, and ends the probation at probationRatings", async function () {
+      const { ledger, memberB, orgN } = await loadFixture(probationFixture);
+      for (let i = 1n; i <= probation; i++) {
+        const r = rating(orgN, `count-${i}`, high);
+        await ledger.rate(r);
+        await ledger.connect(memberB).peerRate(r);
+        expect(await ledger.ratedContributionsOf(orgN)).to.deep.equal([i, i < probation]);
+      }
+    });
+
+    it("holds a newcomer at the cap through its probation ratings, then lets the next one lift it", async function () {
+      const { ledger, orgN } = await loadFixture(probationFixture);
+      for (let i = 0n; i < probation; i++) {
+        const r = rating(orgN, `held-${i}`, high);
+        await expect(ledger.rate(r))
+          .to.emit(ledger, "TrustChanged")
+          .withArgs(orgN, cap, cap, 0n, TrustChangeReason.Rated, r.evidenceHash);
+      }
+      expect((await ledger.ratedContributionsOf(orgN))[1]).to.equal(false);
+      const after = rating(orgN, "after", high);
+      const lifted = evolve(
+        cap,
+        toFixed("0.95"),
+        defaultTrustParameters.gainRate,
+        defaultTrustParameters.lossRate,
+        ONE,
+      );
+      expect(lifted).to.be.greaterThan(cap);
+      await expect(ledger.rate(after))
+        .to.emit(ledger, "TrustChanged")
+        .withArgs(orgN, cap, lifted, lifted - cap, TrustChangeReason.Rated, after.evidenceHash);
+    });
+
+    it("lifts a newcomer under the cap by the usual step, up to the cap at most", async function () {
+      const { ledger, orgL } = await loadFixture(probationFixture);
+      const start = await ledger.trustOf(orgL);
+      const { gainRate, lossRate } = defaultTrustParameters;
+      // One step towards 0.45 stays under the cap: the usual step.
+      const small = scores(toFixed("0.45"));
+      const stepped = evolve(start, toFixed("0.45"), gainRate, lossRate, ONE);
+      expect(stepped).to.be.lessThan(cap);
+      await ledger.rate(rating(orgL, "small", small));
+      expect(await ledger.trustOf(orgL)).to.equal(stepped);
+      // Steps towards 0.95: the usual step while it stays under the cap, then the cap.
+      let trust = stepped;
+      let held = 0;
+      for (let i = 1n; i < probation; i++) {
+        const step = evolve(trust, toFixed("0.95"), gainRate, lossRate, ONE);
+        if (step > cap) held++;
+        trust = step > cap ? cap : step;
+        await ledger.rate(rating(orgL, `towards-cap-${i}`, high));
+        expect(await ledger.trustOf(orgL)).to.equal(trust);
+      }
+      expect(held).to.be.greaterThan(0);
+      expect(trust).to.equal(cap);
+    });
+
+    it("applies a loss in full on probation", async function () {
+      const { ledger, orgN } = await loadFixture(probationFixture);
+      const low = scores(toFixed("0.1"));
+      const r = rating(orgN, "loss", low);
+      const expected = evolve(
+        cap,
+        toFixed("0.1"),
+        defaultTrustParameters.gainRate,
+        defaultTrustParameters.lossRate,
+        ONE,
+      );
+      await expect(ledger.rate(r))
+        .to.emit(ledger, "TrustChanged")
+        .withArgs(orgN, cap, expected, expected - cap, TrustChangeReason.Rated, r.evidenceHash);
+      expect(await ledger.ratedContributionsOf(orgN)).to.deep.equal([1n, true]);
+    });
+
+    it("holds peer ratings at the cap until the last probation rating has been applied", async function () {
+      const { ledger, memberB, orgN } = await loadFixture(probationFixture);
+      await rateTimes(ledger, orgN, "peer-held", probation - 1n);
+      const last = rating(orgN, "peer-last", high);
+      await ledger.connect(memberB).peerRate(rating(orgN, "peer-held-0", high));
+      expect(await ledger.trustOf(orgN)).to.equal(cap);
+      await ledger.rate(last);
+      expect(await ledger.trustOf(orgN)).to.equal(cap);
+      // The platform's last probation rating is applied: a peer rating of that contribution lifts trust.
+      await ledger.connect(memberB).peerRate(last);
+      expect(await ledger.trustOf(orgN)).to.be.greaterThan(cap);
+    });
+
+    it("leaves a member already above the cap where it is on a gain, and lowers it on a loss", async function () {
+      const { ledger, orgA, orgB } = await loadFixture(probationFixture);
+      expect(await ledger.ratedContributionsOf(orgA)).to.deep.equal([0n, true]);
+      const trustA = await ledger.trustOf(orgA);
+      expect(trustA).to.be.greaterThan(cap);
+      const up = rating(orgA, "above-up", scores(ONE));
+      const tx = await ledger.rate(up);
+      const block = await blockOf(tx);
+      const [recorded, at] = await ledger.recordedTrustOf(orgA);
+      expect(at).to.equal(block);
+      await expect(tx)
+        .to.emit(ledger, "TrustChanged")
+        .withArgs(orgA, recorded, recorded, 0n, TrustChangeReason.Rated, up.evidenceHash);
+      const down = rating(orgB, "above-down", scores(0n, 0n, toFixed("0.5"), toFixed("0.5")));
+      const before = await ledger.trustOf(orgB);
+      await ledger.rate(down);
+      expect(await ledger.trustOf(orgB)).to.be.lessThan(before);
+    });
+
+    it("has no probation when probationRatings is 0", async function () {
+      const { ledger, orgN } = await loadFixture(probationFixture);
+      await ledger.setParameters({ ...defaultTrustParameters, probationRatings: 0n });
+      expect(await ledger.ratedContributionsOf(orgN)).to.deep.equal([0n, false]);
+      await ledger.rate(rating(orgN, "free", high));
+      expect(await ledger.trustOf(orgN)).to.equal(
+        evolve(cap, toFixed("0.95"), defaultTrustParameters.gainRate, defaultTrustParameters.lossRate, ONE),
+      );
+    });
+
+    it("follows a new probationRatings for the ratings that come after it, keeping the count", async function () {
+      const { ledger, orgN } = await loadFixture(probationFixture);
+      await rateTimes(ledger, orgN, "before-change", 2n);
+      expect(await ledger.ratedContributionsOf(orgN)).to.deep.equal([2n, true]);
+      await ledger.setParameters({ ...defaultTrustParameters, probationRatings: 2n });
+      expect(await ledger.ratedContributionsOf(orgN)).to.deep.equal([2n, false]);
+      await ledger.rate(rating(orgN, "after-change", high));
+      expect(await ledger.trustOf(orgN)).to.be.greaterThan(cap);
+    });
+
+    it("holds each item of a batch, counting them in order", async function () {
+      const { ledger, orgN } = await loadFixture(probationFixture);
+      const items = Array.from({ length: Number(probation) + 1 }, (_, i) => rating(orgN, `batch-${i}`, high));
+      const tx = await ledger.rateBatch(items);
+      const receipt = await tx.wait();
+      const changes = receipt!.logs
+        .map((log) => ledger.interface.parseLog(log))
+        .filter((log) => log?.name === "TrustChanged")
+        .map((log) => log!.args.newValue as bigint);
+      expect(changes.slice(0, Number(probation))).to.deep.equal(Array(Number(probation)).fill(cap));
+      expect(changes[Number(probation)]).to.be.greaterThan(cap);
+      expect(await ledger.ratedContributionsOf(orgN)).to.deep.equal([probation + 1n, false]);
+    });
+
+    it("holds a public community's newcomer at the public cap", async function () {
+      const { ledger, registry, governance, adminA } = await loadFixture(publicFixture);
+      const [profileHash, profileURI] = profileOf(adminA.address);
+      await registry.connect(adminA).requestJoin(newIdentity(), countryCode("DE"), profileHash, profileURI);
+      const orgId = await registry.organizationOf(adminA);
+      await registry.connect(governance).activate(orgId, Level.High, Level.High);
+      const publicCap = defaultTrustParameters.publicInitialCap;
+      await rateTimes(ledger, orgId, "public", probation);
+      expect(await ledger.trustOf(orgId)).to.equal(publicCap);
+      await ledger.rate(rating(orgId, "public-after", high));
+      expect(await ledger.trustOf(orgId)).to.be.greaterThan(publicCap);
+    });
+
+    it("stops counting at 2^32 - 1", async function () {
+      const { ledger, orgN } = await loadFixture(probationFixture);
+      const { slot, bit } = headRatedSlot(orgN);
+      const address = await ledger.getAddress();
+      const word = BigInt(await ethers.provider.getStorage(address, slot));
+      const max = 2n ** 32n - 1n;
+      const full = (word & ~(max << bit)) | (max << bit);
+      await networkHelpers.setStorageAt(address, slot, toBeHex(full, 32));
+      expect(await ledger.ratedContributionsOf(orgN)).to.deep.equal([max, false]);
+      await ledger.rate(rating(orgN, "saturated", high));
+      expect(await ledger.ratedContributionsOf(orgN)).to.deep.equal([max, false]);
+      expect(await ledger.trustOf(orgN)).to.be.greaterThan(cap);
+    });
+
+    it("reports an organization never rated (or unknown) as on probation with no ratings", async function () {
+      const { ledger } = await loadFixture(probationFixture);
+      expect(await ledger.ratedContributionsOf(UNKNOWN_ORG)).to.deep.equal([0n, true]);
     });
   });
 

@@ -376,6 +376,7 @@ const CHECKS: Record<string, Check> = {
   baseline: parameter("baseline"),
   halfLife: parameter("halfLife"),
   recommendationDamping: parameter("recommendationDamping"),
+  probationRatings: parameter("probationRatings"),
 
   // 1. country table and level values
   "DE.dataPrivacy": countryField("DE", "dataPrivacy"),
@@ -738,6 +739,18 @@ describe("docs/trust-model.md", function () {
         it("states the default of src/defaults.ts", function () {
           expect(BigInt(defaultValue.split(/\s/)[0])).to.equal(defaults[name]);
         });
+
+        if (!(name in outOfRange)) {
+          // A field whose type holds only valid values: its largest is accepted and stored.
+          it("accepts the largest value its type holds", async function () {
+            const { ledger } = await networkHelpers.loadFixture(deployDefaults);
+            expect(error).to.match(/^none: every `?uint\d+`? value is valid$/);
+            const largest = 2n ** BigInt(error.match(/uint(\d+)/)![1]) - 1n;
+            await ledger.setParameters({ ...defaultTrustParameters, [name]: largest });
+            expect((await ledger.parameters())[name as keyof typeof defaultTrustParameters]).to.equal(largest);
+          });
+          return;
+        }
 
         it("names the error a value out of range raises", async function () {
           const { ledger, registry } = await networkHelpers.loadFixture(deployDefaults);

@@ -65,6 +65,7 @@ export function parametersTuple(p: TrustParameters): bigint[] {
     p.halfLife,
     p.recommendationDamping,
     p.privateInitialCap,
+    p.probationRatings,
   ];
 }
 

@@ -14,7 +14,7 @@ import { type GlobalOptions, connect } from "../context.js";
 import { usageError } from "../errors.js";
 import { hashOrText, parseAddress, parseBlockNumber, parseScore } from "../input.js";
 import { parseOptionalOrganization, parseOrganization, resolveOrganization } from "../organizations.js";
-import { blockOrDash, fixed, output, renderFields } from "../output.js";
+import { blockOrDash, fixed, output, probationText, renderFields } from "../output.js";
 import { type ProfileOptions, readProfile } from "../profileInput.js";
 import { openSession, organizationFor, requireRole, transactionFields } from "../transact.js";
 
@@ -33,6 +33,8 @@ function renderOrganization(org: GetOrganizationReturnType): string {
     ["pre-trust at activation", fixed(org.preTrustAtActivation)],
     ["initial trust", fixed(org.initialTrust)],
     ["trust", fixed(org.trust)],
+    ["rated contributions", String(org.ratedContributions)],
+    ["on probation", probationText(org.onProbation)],
     ["requested at block", blockOrDash(org.requestedAt)],
     ["activated at block", blockOrDash(org.activatedAt)],
     ["profile version", String(org.profileVersion)],

@@ -19,6 +19,7 @@ interface ParamsResult extends GetCommunityReturnType {
 const INTEGER_PARAMETERS = new Set<string>([
   ...trustDurationKeys,
   "recommendationDamping",
+  "probationRatings",
   ...penaltyDurationKeys,
   "maxMisuses",
 ]);

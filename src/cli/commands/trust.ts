@@ -7,7 +7,7 @@ import { formatDelta, renderTable } from "../../format.js";
 import { type GlobalOptions, connect } from "../context.js";
 import { CliError, ExitCode, usageError } from "../errors.js";
 import { parseBlockNumber } from "../input.js";
-import { blockOrDash, fixed, output, renderFields, section } from "../output.js";
+import { blockOrDash, fixed, output, probationText, renderFields, section } from "../output.js";
 import { parseOrganization, resolveOrganization } from "../organizations.js";
 import { registerRateCommands } from "./rate.js";
 
@@ -20,6 +20,8 @@ interface TrustShowResult {
   trustUpdatedAt: bigint;
   initialTrust: bigint;
   activatedAt: bigint;
+  ratedContributions: bigint;
+  onProbation: boolean;
   /** With `--explain`: how activation computed the initial trust. */
   initialTrustExplained?: ExplainInitialTrustReturnType;
 }
@@ -33,6 +35,8 @@ function renderTrust(result: TrustShowResult): string {
     ["recorded at block", blockOrDash(result.trustUpdatedAt)],
     ["initial trust", fixed(result.initialTrust)],
     ["activated at block", blockOrDash(result.activatedAt)],
+    ["rated contributions", String(result.ratedContributions)],
+    ["on probation", probationText(result.onProbation)],
     ["read at block", String(result.blockNumber)],
   ]);
   const explained = result.initialTrustExplained;
@@ -105,6 +109,8 @@ export function registerTrustCommands(program: Command): void {
         trustUpdatedAt: org.trustUpdatedAt,
         initialTrust: org.initialTrust,
         activatedAt: org.activatedAt,
+        ratedContributions: org.ratedContributions,
+        onProbation: org.onProbation,
       };
       if (options.explain) {
         if (org.activatedAt === 0n) {

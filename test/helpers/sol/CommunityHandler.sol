@@ -107,6 +107,8 @@ contract CommunityHandler is CommonBase, StdCheats, StdUtils {
     /// @notice Pre-trust and initial trust recorded at activation (0 before).
     mapping(uint256 orgId => uint256) public ghostPreTrust;
     mapping(uint256 orgId => uint256) public ghostInitialTrust;
+    /// @notice Platform ratings applied to each organization (the ledger's probation counter).
+    mapping(uint256 orgId => uint256) public ghostPlatformRatings;
     /// @dev The admin that left a rejected organization, to let it ask again.
     mapping(uint256 orgId => address) internal _formerAdmin;
     /// @dev Every contribution the platform rated (applied), in order.
@@ -399,11 +401,14 @@ contract CommunityHandler is CommonBase, StdCheats, StdUtils {
             return;
         }
         uint256 before = ledger.trustOf(orgId);
+        bool onProbation = _expectRatedContributions(orgId);
         ledger.rate(rating);
         _rated[key] = true;
         _platformRated.push(Contribution(orgId, rating.contributionId, ledger.scoreOf(rating.scores)));
+        ++ghostPlatformRatings[orgId];
 
         _expectStepTowards(before, ledger.scoreOf(rating.scores), ledger.trustOf(orgId));
+        _expectProbationCeiling(onProbation, before, ledger.trustOf(orgId));
         ++calls["rate"];
     }
 
@@ -430,10 +435,15 @@ contract CommunityHandler is CommonBase, StdCheats, StdUtils {
             if (_rated[key]) continue;
             _rated[key] = true;
             _platformRated.push(Contribution(orgId, ratings[i].contributionId, ledger.scoreOf(ratings[i].scores)));
+            ++ghostPlatformRatings[orgId];
             ++expected;
         }
         uint256 applied = ledger.rateBatch(ratings);
         _expectEqual("applied", expected, applied);
+        for (uint256 i = 0; i < length; ++i) {
+            (uint256 count, ) = ledger.ratedContributionsOf(ratings[i].orgId);
+            _expectEqual("ratedContributionsOf after a batch", ghostPlatformRatings[ratings[i].orgId], count);
+        }
         ++calls["rateBatch"];
     }
 
@@ -476,6 +486,7 @@ contract CommunityHandler is CommonBase, StdCheats, StdUtils {
                 return;
             }
             uint256 before = ledger.trustOf(target.orgId);
+            bool onProbation = _expectRatedContributions(target.orgId);
             vm.prank(account);
             ledger.peerRate(rating);
             _rated[key] = true;
@@ -485,6 +496,7 @@ contract CommunityHandler is CommonBase, StdCheats, StdUtils {
                 _withinBand(ledger.scoreOf(rating.scores), target.platformScore),
                 ledger.trustOf(target.orgId)
             );
+            _expectProbationCeiling(onProbation, before, ledger.trustOf(target.orgId));
             ++calls["peerRate"];
             return;
         }
@@ -556,7 +568,7 @@ contract CommunityHandler is CommonBase, StdCheats, StdUtils {
     function setParameters(
         uint256[3] calldata initialWeights,
         uint256[3] calldata ratingWeights,
-        uint256[8] calldata values
+        uint256[9] calldata values
     ) external atCurrentBlock {
         ITrustLedger.TrustParameters memory p;
         (p.weightPreTrust, p.weightLegal, p.weightCapability, p.weightIndirect) = _split(initialWeights);
@@ -569,6 +581,7 @@ contract CommunityHandler is CommonBase, StdCheats, StdUtils {
         p.halfLife = uint48(_bound(values[5], 1, MAX_HALF_LIFE));
         p.recommendationDamping = uint32(_bound(values[6], 0, 1000));
         p.privateInitialCap = uint64(_bound(values[7], 0, ONE));
+        p.probationRatings = uint16(_bound(values[8], 0, 8));
 
         vm.prank(governance);
         ledger.setParameters(p);
@@ -802,6 +815,23 @@ contract CommunityHandler is CommonBase, StdCheats, StdUtils {
         uint256 high = before < score ? score : before;
         if (updated < low) revert HandlerModelMismatch("rating overshot down", low, updated);
         if (updated > high) revert HandlerModelMismatch("rating overshot up", high, updated);
+    }
+
+    /// @dev Checks the ledger's count of platform ratings against the model; returns whether it is on probation.
+    function _expectRatedContributions(uint256 orgId) private view returns (bool onProbation) {
+        uint256 count;
+        (count, onProbation) = ledger.ratedContributionsOf(orgId);
+        _expectEqual("ratedContributionsOf", ghostPlatformRatings[orgId], count);
+        _expectEqual("onProbation", count < ledger.parameters().probationRatings ? 1 : 0, onProbation ? 1 : 0);
+    }
+
+    /// @dev On probation a rating lifts trust to at most the initial cap (or leaves trust already above it).
+    function _expectProbationCeiling(bool onProbation, uint256 before, uint256 updated) private view {
+        if (!onProbation || updated <= before) return;
+        ITrustLedger.TrustParameters memory p = ledger.parameters();
+        uint256 cap =
+            ledger.communityType() == ITrustLedger.CommunityType.Public ? p.publicInitialCap : p.privateInitialCap;
+        if (updated > cap) revert HandlerModelMismatch("probation: lifted above the cap", cap, updated);
     }
 
     function _expectError(bytes memory actual, bytes memory expected) private pure {

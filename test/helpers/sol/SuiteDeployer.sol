@@ -211,7 +211,8 @@ library SuiteDeployer {
                 baseline: 0.5e18,
                 halfLife: 1_296_000,
                 recommendationDamping: 2,
-                privateInitialCap: 0.4e18
+                privateInitialCap: 0.4e18,
+                probationRatings: 4
             });
     }
 

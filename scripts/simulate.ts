@@ -20,7 +20,9 @@ import { writeCharts } from "./sim/charts.js";
 import { contractsFingerprint } from "./sim/fingerprint.js";
 import { runScenario } from "./sim/engine.js";
 import { computeRunMetrics, summarize } from "./sim/metrics.js";
-import { BASELINES, runModel } from "./sim/models/index.js";
+import { DEFAULT_FORGETTING } from "./sim/models/beta.js";
+import { EIGENTRUST_DEFAULTS } from "./sim/models/eigentrust.js";
+import { BASELINES, type ModelOptions, runModel } from "./sim/models/index.js";
 import { printSummary, renderMarkdown, updateDocs } from "./sim/report.js";
 import { createRng } from "./sim/rng.js";
 import { SCENARIOS, type Scenario, scenarioNamed } from "./sim/scenarios.js";
@@ -69,6 +71,8 @@ function parseOptions() {
         out: { type: "string" },
         param: { type: "string", multiple: true },
         ratifier: { type: "string", default: "evidence" },
+        teleport: { type: "string" },
+        forgetting: { type: "string" },
         help: { type: "boolean", default: false },
       },
       strict: true,
@@ -81,7 +85,9 @@ function parseOptions() {
       `usage: npm run simulate -- [--scenario <${SCENARIOS.map((s) => s.name).join("|")}|all>] [--members N]\n` +
         "       [--malicious F] [--rounds R] [--runs K] [--seed S] [--quick] [--json] [--out DIR]\n" +
         "       [--param NAME=VALUE ...]   (a trust or penalty parameter other than its default, as an integer)\n" +
-        "       [--ratifier evidence|vote]  (governance overturns votes the platform's record contradicts, or not)\n",
+        "       [--ratifier evidence|vote]  (governance overturns votes the platform's record contradicts, or not)\n" +
+        `       [--teleport A]    (EigenTrust's teleport weight, in (0, 1]; ${EIGENTRUST_DEFAULTS.teleport})\n` +
+        `       [--forgetting L]  (beta reputation's forgetting factor, in [0, 1]; ${DEFAULT_FORGETTING})\n`,
     );
     process.exit(0);
   }
@@ -126,9 +132,23 @@ function parseOptions() {
     fail(`--ratifier must be evidence or vote, not "${parsed.ratifier}"`);
   }
   const ratifier: "evidence" | "vote" = parsed.ratifier;
+  const fraction = (name: string, text: string | undefined, fallback: number, zeroAllowed: boolean) => {
+    if (text === undefined) return fallback;
+    const value = Number(text);
+    if (!/^\d+(\.\d+)?$/.test(text) || value > 1 || (!zeroAllowed && value === 0)) {
+      fail(`--${name} must be a number in ${zeroAllowed ? "[0, 1]" : "(0, 1]"}, not "${text}"`);
+    }
+    return value;
+  };
+  const models: Required<Pick<ModelOptions, "beta" | "eigentrust">> = {
+    beta: { forgetting: fraction("forgetting", parsed.forgetting, DEFAULT_FORGETTING, true) },
+    eigentrust: { teleport: fraction("teleport", parsed.teleport, EIGENTRUST_DEFAULTS.teleport, false) },
+  };
   const canonical =
     ratifier === "evidence" &&
     (parsed.param ?? []).length === 0 &&
+    parsed.teleport === undefined &&
+    parsed.forgetting === undefined &&
     !parsed.quick &&
     parsed.scenario === "all" &&
     [parsed.members, parsed.malicious, parsed.rounds, parsed.runs, parsed.seed].every((v) => v === undefined);
@@ -142,6 +162,7 @@ function parseOptions() {
     out,
     canonical,
     ratifier,
+    models,
     trustParameters,
     penaltyParameters,
   };
@@ -174,11 +195,11 @@ class Bar {
 }
 
 /** Every model's metrics for one run (the trace's own Credence trust, and the baselines replaying it). */
-function scoreRun(trace: SimTrace, control?: SimTrace): Map<ModelName, RunMetrics> {
+function scoreRun(trace: SimTrace, models: ModelOptions, control?: SimTrace): Map<ModelName, RunMetrics> {
   const scored = new Map<ModelName, RunMetrics>();
   for (const model of MODELS) {
-    const run = runModel(model, trace);
-    const sybilControl = control === undefined ? undefined : { trace: control, run: runModel(model, control) };
+    const run = runModel(model, trace, models);
+    const sybilControl = control === undefined ? undefined : { trace: control, run: runModel(model, control, models) };
     scored.set(model, computeRunMetrics(trace, run, { sybilControl }));
   }
   return scored;
@@ -258,9 +279,11 @@ async function main(): Promise<void> {
         control = await runOnce(0);
         bar.update(`${job.scenario.name}: control run ${k + 1}/${job.runs}`, true);
       }
-      const scored = scoreRun(trace, control);
+      const scored = scoreRun(trace, options.models, control);
       for (const [model, metrics] of scored) perModel.get(model)!.push(metrics);
-      if (job.main) traces.push({ trace, runs: new Map(MODELS.map((m) => [m, runModel(m, trace).trust])) });
+      if (job.main) {
+        traces.push({ trace, runs: new Map(MODELS.map((m) => [m, runModel(m, trace, options.models).trust])) });
+      }
     }
 
     if (job.scenario.defaultMalicious > 0 || options.malicious !== undefined) {
@@ -310,6 +333,9 @@ async function main(): Promise<void> {
       params: [...Object.entries(options.trustParameters), ...Object.entries(options.penaltyParameters)].map(
         ([name, value]) => `${name}=${value}`,
       ),
+      ratifier: options.ratifier,
+      teleport: options.models.eigentrust.teleport,
+      forgetting: options.models.beta.forgetting,
     },
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? "unknown", node: process.version },
     contracts: await contractsFingerprint(),

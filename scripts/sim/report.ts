@@ -7,6 +7,8 @@ import * as prettier from "prettier";
 
 import { markdownTable } from "../bench/report.js";
 import { AUC_FILE, MODEL_LABELS, MODEL_ORDER, sweptScenarios, trajectoryFile } from "./charts.js";
+import { DEFAULT_FORGETTING } from "./models/beta.js";
+import { EIGENTRUST_DEFAULTS } from "./models/eigentrust.js";
 import type { ModelName, RunMetrics, ScenarioResult, SimResults, Summary } from "./types.js";
 
 /** The markers of the block of docs/robustness.md that a full run rewrites. */
@@ -121,13 +123,25 @@ const duration = (seconds: number) => {
 
 /** The command line as run (the options' values, not interpreted). */
 const commandLine = (results: SimResults) => {
-  const { members, malicious, rounds, runs, seed, params = [], ratifier = "evidence" } = results.options;
+  const {
+    members,
+    malicious,
+    rounds,
+    runs,
+    seed,
+    params = [],
+    ratifier = "evidence",
+    teleport,
+    forgetting,
+  } = results.options;
   return (
     `npm run simulate -- ${results.quick ? "--quick " : ""}--members ${members} ` +
     `${typeof malicious === "number" && Number.isFinite(malicious) ? `--malicious ${malicious} ` : ""}` +
     `--rounds ${rounds} --runs ${runs} --seed ${seed}` +
     params.map((p) => ` --param ${p}`).join("") +
-    (ratifier === "evidence" ? "" : ` --ratifier ${ratifier}`)
+    (ratifier === "evidence" ? "" : ` --ratifier ${ratifier}`) +
+    (teleport === undefined || teleport === EIGENTRUST_DEFAULTS.teleport ? "" : ` --teleport ${teleport}`) +
+    (forgetting === undefined || forgetting === DEFAULT_FORGETTING ? "" : ` --forgetting ${forgetting}`)
   );
 };
 

@@ -185,6 +185,9 @@ export interface SimResults {
     params?: string[];
     /** How governance ratified (`--ratifier`): "evidence" (the default) or "vote". */
     ratifier?: "evidence" | "vote";
+    /** EigenTrust's teleport weight (`--teleport`) and beta reputation's forgetting factor (`--forgetting`). */
+    teleport?: number;
+    forgetting?: number;
   };
   machine: { cpus: number; cpuModel: string; node: string };
   /** What was simulated: a hash of the Solidity sources the deployment compiles from (`contractsFingerprint`) and

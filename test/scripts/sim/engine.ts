@@ -3,7 +3,10 @@
  * determinism, that the trace is what the chain holds, and the policy's visible consequences.
  */
 import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
+import os from "node:os";
+import path from "node:path";
 import { promisify } from "node:util";
 
 import { expect } from "chai";
@@ -12,7 +15,7 @@ import { type SimChain, openChain, revertTo, snapshot } from "../../../scripts/s
 import { runScenario } from "../../../scripts/sim/engine.js";
 import { createRng } from "../../../scripts/sim/rng.js";
 import { scenarioNamed } from "../../../scripts/sim/scenarios.js";
-import type { SimTrace } from "../../../scripts/sim/types.js";
+import type { SimResults, SimTrace } from "../../../scripts/sim/types.js";
 
 const run = promisify(execFile);
 const tsxCli = createRequire(import.meta.url).resolve("tsx/cli");
@@ -108,6 +111,32 @@ describe("simulator engine", function () {
   });
 });
 
+describe("npm run simulate: the baselines' options", function () {
+  this.timeout(120_000);
+
+  it("replays EigenTrust with --teleport and beta with --forgetting, and records both", async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), "credence-sim-"));
+    try {
+      const args = ["--scenario", "individual", "--members", "8", "--rounds", "2", "--runs", "1"];
+      await run(process.execPath, [
+        tsxCli,
+        "scripts/simulate.ts",
+        ...[...args, "--malicious", "0.3", "--teleport", "1", "--forgetting", "0.5", "--out", out],
+      ]);
+      const results = JSON.parse(await readFile(path.join(out, "results.json"), "utf8")) as SimResults;
+      expect(results.options).to.include({ teleport: 1, forgetting: 0.5, ratifier: "evidence" });
+      // Teleport weight 1: EigenTrust's trust is the pre-trusted peers' alone, so no malicious member has any.
+      const eigentrust = results.scenarios[0].trajectories.filter((p) => p.model === "eigentrust");
+      expect(eigentrust.filter((p) => p.group === "malicious")).to.have.length(2);
+      for (const point of eigentrust.filter((p) => p.group === "malicious")) expect(point.mean).to.equal(0);
+      expect(eigentrust.filter((p) => p.group === "honest").every((p) => p.mean > 0)).to.equal(true);
+      expect(await readFile(path.join(out, "results.md"), "utf8")).to.include("--teleport 1 --forgetting 0.5");
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("npm run simulate: bad input", function () {
   this.timeout(60_000);
   const cli = async (...args: string[]) => {
@@ -125,6 +154,10 @@ describe("npm run simulate: bad input", function () {
     [["--members", "3"], /^simulate: --members must be a whole number from 8 to 500, not "3"\n$/],
     [["--malicious", "0.9"], /^simulate: --malicious must be a fraction from 0 to 0.8, not "0.9"\n$/],
     [["--runs", "x"], /^simulate: --runs must be a whole number from 1 to 1000, not "x"\n$/],
+    [["--teleport", "0"], /^simulate: --teleport must be a number in \(0, 1\], not "0"\n$/],
+    [["--teleport", "1.5"], /^simulate: --teleport must be a number in \(0, 1\], not "1.5"\n$/],
+    [["--forgetting", "1.1"], /^simulate: --forgetting must be a number in \[0, 1\], not "1.1"\n$/],
+    [["--forgetting", "x"], /^simulate: --forgetting must be a number in \[0, 1\], not "x"\n$/],
     [["--frobnicate"], /^simulate: Unknown option '--frobnicate'/],
   ] as const) {
     it(`refuses ${args.join(" ")} with one line and exit code 2`, async () => {

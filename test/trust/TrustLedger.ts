@@ -1241,6 +1241,9 @@ describe("TrustLedger", function () {
     const cap = defaultTrustParameters.privateInitialCap;
     const probation = defaultTrustParameters.probationRatings;
     const high = scores(toFixed("0.95"));
+    /** One platform step from `trust` towards `score` under the defaults, as TrustMath.evolve computes it. */
+    const step = (trust: bigint, score: string) =>
+      evolve(trust, toFixed(score), defaultTrustParameters.gainRate, defaultTrustParameters.lossRate, ONE);
 
     /**
      * The default fixture under the contracts' defaults (the private cap at 0.40, a probation of four platform
@@ -1292,13 +1295,7 @@ describe("TrustLedger", function () {
       }
       expect((await ledger.ratedContributionsOf(orgN))[1]).to.equal(false);
       const after = rating(orgN, "after", high);
-      const lifted = evolve(
-        cap,
-        toFixed("0.95"),
-        defaultTrustParameters.gainRate,
-        defaultTrustParameters.lossRate,
-        ONE,
-      );
+      const lifted = step(cap, "0.95");
       expect(lifted).to.be.greaterThan(cap);
       await expect(ledger.rate(after))
         .to.emit(ledger, "TrustChanged")
@@ -1308,10 +1305,9 @@ describe("TrustLedger", function () {
     it("lifts a newcomer under the cap by the usual step, up to the cap at most", async function () {
       const { ledger, orgL } = await loadFixture(probationFixture);
       const start = await ledger.trustOf(orgL);
-      const { gainRate, lossRate } = defaultTrustParameters;
       // One step towards 0.45 stays under the cap: the usual step.
       const small = scores(toFixed("0.45"));
-      const stepped = evolve(start, toFixed("0.45"), gainRate, lossRate, ONE);
+      const stepped = step(start, "0.45");
       expect(stepped).to.be.lessThan(cap);
       await ledger.rate(rating(orgL, "small", small));
       expect(await ledger.trustOf(orgL)).to.equal(stepped);
@@ -1319,9 +1315,9 @@ describe("TrustLedger", function () {
       let trust = stepped;
       let held = 0;
       for (let i = 1n; i < probation; i++) {
-        const step = evolve(trust, toFixed("0.95"), gainRate, lossRate, ONE);
-        if (step > cap) held++;
-        trust = step > cap ? cap : step;
+        const next = step(trust, "0.95");
+        if (next > cap) held++;
+        trust = next > cap ? cap : next;
         await ledger.rate(rating(orgL, `towards-cap-${i}`, high));
         expect(await ledger.trustOf(orgL)).to.equal(trust);
       }
@@ -1333,13 +1329,7 @@ describe("TrustLedger", function () {
       const { ledger, orgN } = await loadFixture(probationFixture);
       const low = scores(toFixed("0.1"));
       const r = rating(orgN, "loss", low);
-      const expected = evolve(
-        cap,
-        toFixed("0.1"),
-        defaultTrustParameters.gainRate,
-        defaultTrustParameters.lossRate,
-        ONE,
-      );
+      const expected = step(cap, "0.1");
       await expect(ledger.rate(r))
         .to.emit(ledger, "TrustChanged")
         .withArgs(orgN, cap, expected, expected - cap, TrustChangeReason.Rated, r.evidenceHash);
@@ -1383,9 +1373,7 @@ describe("TrustLedger", function () {
       await ledger.setParameters({ ...defaultTrustParameters, probationRatings: 0n });
       expect(await ledger.ratedContributionsOf(orgN)).to.deep.equal([0n, false]);
       await ledger.rate(rating(orgN, "free", high));
-      expect(await ledger.trustOf(orgN)).to.equal(
-        evolve(cap, toFixed("0.95"), defaultTrustParameters.gainRate, defaultTrustParameters.lossRate, ONE),
-      );
+      expect(await ledger.trustOf(orgN)).to.equal(step(cap, "0.95"));
     });
 
     it("follows a new probationRatings for the ratings that come after it, keeping the count", async function () {

@@ -86,18 +86,26 @@ export interface InitialInputs {
   indirect: bigint;
 }
 
-/**
- * T0 = (wPre*pre + wLegal*level(legal) + wCap*level(cap) + wInd*indirect) / 1e18, capped at publicInitialCap in
- * public communities and privateInitialCap in private ones.
- */
-export function initialTrust(p: TrustParameters, inputs: InitialInputs, isPublic = false): bigint {
-  const t0 =
+/** Initial trust before the cap: (wPre*pre + wLegal*level(legal) + wCap*level(cap) + wInd*indirect) / 1e18. */
+export function initialFormula(p: TrustParameters, inputs: InitialInputs): bigint {
+  return (
     (p.weightPreTrust * inputs.preTrust +
       p.weightLegal * levelValue(inputs.legal) +
       p.weightCapability * levelValue(inputs.capability) +
       p.weightIndirect * inputs.indirect) /
-    ONE;
-  const cap = isPublic ? p.publicInitialCap : p.privateInitialCap;
+    ONE
+  );
+}
+
+/** The community type's cap on initial trust: publicInitialCap in public communities, privateInitialCap in private. */
+export function initialCap(p: TrustParameters, isPublic = false): bigint {
+  return isPublic ? p.publicInitialCap : p.privateInitialCap;
+}
+
+/** T0: the formula, capped at the community type's initial cap. */
+export function initialTrust(p: TrustParameters, inputs: InitialInputs, isPublic = false): bigint {
+  const t0 = initialFormula(p, inputs);
+  const cap = initialCap(p, isPublic);
   return t0 > cap ? cap : t0;
 }
 

@@ -1,6 +1,6 @@
 import { CommunityType, ONE } from "../constants.js";
 import { toTrustParameters } from "../defaults.js";
-import { initialTrust as initialTrustOf, levelValue } from "../trustModel.js";
+import { initialCap, initialFormula, levelValue } from "../trustModel.js";
 import type { EntityRegistry, TrustLedger } from "../../types/index.js";
 
 export interface ExplainInitialTrustParameters {
@@ -62,11 +62,8 @@ export async function explainInitialTrust(
     ledger.communityType(),
   ]);
   const inputs = { preTrust, legal, capability, indirect };
-  const cap = communityType === BigInt(CommunityType.Public) ? p.publicInitialCap : p.privateInitialCap;
-  const formula = initialTrustOf(
-    { ...p, publicInitialCap: ONE, privateInitialCap: ONE },
-    { preTrust, legal: Number(legal), capability: Number(capability), indirect },
-  );
+  const cap = initialCap(p, communityType === BigInt(CommunityType.Public));
+  const formula = initialFormula(p, { preTrust, legal: Number(legal), capability: Number(capability), indirect });
   const recomputed = await ledger.computeInitialTrust(inputs, { blockTag });
   const term = (value: bigint, weight: bigint): InitialTrustTerm => ({
     value,
